@@ -1,0 +1,35 @@
+# Trade2026 gateways. `make deps` once on a fresh Debian 12 machine, then `make` / `make test`.
+JOBS ?= 2
+CMAKE ?= cmake
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+
+.PHONY: all deps test test-unit test-contract test-live bench lint-determinism format clean
+
+all:
+	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+deps:
+	scripts/deps.sh
+
+# ASan+UBSan build, every unit, contract and property test (tiers by ctest label).
+test:
+	$(CMAKE) -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DT26_SANITIZE=ON
+	$(CMAKE) --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'live|bench'
+
+test-unit test-contract: test-%:
+	$(CMAKE) -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DT26_SANITIZE=ON
+	$(CMAKE) --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -L '$*'
+
+lint-determinism:
+	ci/lint_determinism.sh
+
+format:
+	find core net sim gateway live_gateway normalizer tests bench -name '*.h' -o -name '*.cpp' \
+	  | xargs -r clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)
