@@ -1,0 +1,3 @@
+t26_test(sim_test LABELS unit
+         SOURCES sim/sim_network_test.cpp
+         LIBS t26_sim)
