@@ -16,13 +16,18 @@ std::string_view trimmed(std::string_view raw) {
 }
 
 /// At most 64 characters of hostile input in a message.
-std::string shown(std::string_view raw) {
+std::string truncated(std::string_view text) {
   constexpr std::size_t kShown = 64;
+  if (text.size() <= kShown) return std::string(text);
+  return fmt::format("{}...", text.substr(0, kShown));
+}
+
+/// A raw JSON token for a message; containers by their kind, not their text.
+std::string shown(std::string_view raw) {
   if (raw.empty()) return "nothing";
   if (raw.front() == '{') return "an object";
   if (raw.front() == '[') return "an array";
-  if (raw.size() <= kShown) return std::string(raw);
-  return fmt::format("{}...", raw.substr(0, kShown));
+  return truncated(raw);
 }
 
 const char* sign_text(Sign sign) {
@@ -134,7 +139,8 @@ Status for_each_field(std::string_view json, std::string_view message,
     return malformed(e);
   }
   od::object object;
-  if (doc.get_object().get(object)) {
+  if (auto e = doc.get_object().get(object)) {
+    if (e != simdjson::INCORRECT_TYPE) return malformed(e);
     return make_error(Errc::kInvalidArgument, "{}: expected a JSON object", message);
   }
   for (auto field : object) {
@@ -185,7 +191,7 @@ Status check_token(std::string_view message, std::string_view key, std::string_v
   if (ok) return Status::ok();
   return make_error(Errc::kInvalidArgument,
                     "{}.{}: expected 1..{} characters of [A-Za-z0-9{}], got \"{}\"", message, key,
-                    max_len, extra, shown(text));
+                    max_len, extra, truncated(text));
 }
 
 }  // namespace core::codec::detail
