@@ -4,7 +4,8 @@
 /// A value is a signed 128-bit mantissa and a scale (digits after the point, 0..kMaxScale):
 /// "0.00010000" is mantissa 10000, scale 8, and prints back as "0.00010000", so every digit
 /// the exchange sent survives a parse/print round trip. Equality, ordering and hashing-free
-/// comparisons go by value ("1.50" == "1.5"); only `to_string()` shows the scale.
+/// comparisons go by value ("1.50" == "1.5"); only `to_string()` shows the scale ("-0.00"
+/// reads as zero and prints as "0.00").
 /// Arithmetic is exact or fails: add/sub/mul return `Result` with kInvalidArgument on overflow
 /// (|mantissa| >= 10^38) or when the scale would exceed kMaxScale. No binary floating point
 /// is used anywhere except `to_double()`, which is for display and metrics only.
