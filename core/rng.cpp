@@ -12,7 +12,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
@@ -53,7 +55,9 @@ std::int64_t Rng::random_int(std::int64_t min, std::int64_t max_plus_one) {
   return min + static_cast<std::int64_t>(r % span);
 }
 
-double Rng::random_unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::random_unit() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 bool Rng::chance(double p) {
   if (p <= 0) return false;
