@@ -1,0 +1,157 @@
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace sim {
+namespace {
+
+using core::Errc;
+using core::make_error;
+
+core::Result<std::map<std::string, std::string>> scalar_map(const YAML::Node& node,
+                                                            const std::string& where) {
+  std::map<std::string, std::string> out;
+  if (!node) return out;
+  if (!node.IsMap()) return make_error(Errc::kConfig, "{}: expected a mapping", where);
+  for (const auto& kv : node) {
+    if (!kv.second.IsScalar()) {
+      return make_error(Errc::kConfig, "{}.{}: expected a scalar", where,
+                        kv.first.as<std::string>());
+    }
+    out[kv.first.as<std::string>()] = kv.second.as<std::string>();
+  }
+  return out;
+}
+
+core::Result<std::int64_t> duration_at(const YAML::Node& node, const std::string& where) {
+  if (!node || !node.IsScalar()) return make_error(Errc::kConfig, "{}: expected a duration", where);
+  auto d = parse_duration_us(node.as<std::string>());
+  if (!d) return make_error(Errc::kConfig, "{}: {}", where, d.status().message);
+  return d;
+}
+
+// An entry names its action by its one key besides `at` and the modifiers.
+core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::string& where) {
+  if (!node.IsMap()) return make_error(Errc::kConfig, "{}: expected a mapping", where);
+  TimelineEntry e;
+  auto at = duration_at(node["at"], where + ".at");
+  if (!at) return at.status();
+  e.at_us = *at;
+  static const std::vector<std::string> kActions = {"bus_restart", "partition", "heal",
+                                                    "crash",       "restart",   "skew"};
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "at") continue;
+    if (std::find(kActions.begin(), kActions.end(), key) != kActions.end()) {
+      if (!e.action.empty())
+        return make_error(Errc::kConfig, "{}: two actions ({} and {})", where, e.action, key);
+      e.action = key;
+      if (kv.second.IsSequence()) {
+        for (const auto& t : kv.second) e.targets.push_back(t.as<std::string>());
+      } else if (kv.second.IsScalar()) {
+        e.targets.push_back(kv.second.as<std::string>());
+      } else if (kv.second.IsMap()) {
+        auto args = scalar_map(kv.second, where + "." + key);
+        if (!args) return args.status();
+        e.args.insert(args->begin(), args->end());
+      }
+    } else if (kv.second.IsScalar()) {
+      e.args[key] = kv.second.as<std::string>();
+    } else {
+      return make_error(Errc::kConfig, "{}.{}: unknown key", where, key);
+    }
+  }
+  if (e.action.empty()) {
+    return make_error(Errc::kConfig,
+                      "{}: no action (one of bus_restart, partition, heal, crash, restart, skew)",
+                      where);
+  }
+  return e;
+}
+
+}  // namespace
+
+core::Result<std::int64_t> parse_duration_us(const std::string& text) {
+  std::size_t pos = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &pos);
+  } catch (const std::exception&) {
+    return make_error(Errc::kInvalidArgument, "not a duration: \"{}\"", text);
+  }
+  const std::string unit = text.substr(pos);
+  static const std::map<std::string, std::int64_t> kUnits = {
+      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}};
+  auto it = kUnits.find(unit);
+  if (it == kUnits.end()) {
+    return make_error(Errc::kInvalidArgument, "not a duration: \"{}\" (units: us, ms, s, m)", text);
+  }
+  return static_cast<std::int64_t>(value) * it->second;
+}
+
+core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return make_error(Errc::kConfig, "{}: {}", path, e.what());
+  }
+  if (!root.IsMap()) return make_error(Errc::kConfig, "{}: expected a mapping at the top", path);
+  Scenario s;
+  s.path = path;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    static const std::vector<std::string> kKeys = {
+        "name", "seed", "world", "workload", "timeline", "run_for", "converge_within"};
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+      return make_error(Errc::kConfig, "{}: unknown key '{}'", path, key);
+    }
+  }
+  s.name = root["name"] ? root["name"].as<std::string>() : path;
+  try {
+    if (root["seed"]) s.seed = root["seed"].as<std::uint64_t>();
+  } catch (const YAML::Exception&) {
+    return make_error(Errc::kConfig, "{}: seed: expected an unsigned integer", path);
+  }
+  auto network =
+      scalar_map(root["world"] ? root["world"]["network"] : YAML::Node(), path + ": world.network");
+  if (!network) return network.status();
+  s.network = *network;
+  auto workload = scalar_map(root["workload"], path + ": workload");
+  if (!workload) return workload.status();
+  s.workload = *workload;
+  if (!s.workload.count("kind"))
+    return make_error(Errc::kConfig, "{}: workload.kind is required", path);
+  auto run_for = duration_at(root["run_for"], path + ": run_for");
+  if (!run_for) return run_for.status();
+  s.run_for_us = *run_for;
+  if (root["converge_within"]) {
+    auto c = duration_at(root["converge_within"], path + ": converge_within");
+    if (!c) return c.status();
+    s.converge_within_us = *c;
+  }
+  const YAML::Node timeline = root["timeline"];
+  for (std::size_t i = 0; timeline && i < timeline.size(); ++i) {
+    auto e = parse_entry(timeline[i], fmt::format("{}: timeline[{}]", path, i));
+    if (!e) return e.status();
+    s.timeline.push_back(std::move(*e));
+  }
+  std::stable_sort(
+      s.timeline.begin(), s.timeline.end(),
+      [](const TimelineEntry& a, const TimelineEntry& b) { return a.at_us < b.at_us; });
+  return s;
+}
+
+core::Result<Scenario> load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(Errc::kConfig, "{}: cannot open scenario file", path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path);
+}
+
+}  // namespace sim

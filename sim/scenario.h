@@ -1,0 +1,56 @@
+/// @file sim/scenario.h
+/// @brief A scenario file: a world, a workload, a timeline of faults, and what must hold.
+///
+/// ```yaml
+/// name: bus_restart_and_partition
+/// seed: 7                       # optional; `sim run --seed` overrides
+/// world:
+///   network: {latency_us_mean: 300, tail_ratio: 0.002}   # unset keys are drawn from the seed
+/// workload: {kind: bus_stream, messages: 4000, interval: 5ms}
+/// timeline:                     # the safety phase: faults happen, invariants always hold
+///   - {at: 3s, bus_restart: {down_for: 1500ms}}
+///   - {at: 9s, partition: [publisher, nats], for: 2s}
+///   - {at: 14s, crash: consumer, restart_after: 500ms}
+///   - {at: 16s, skew: publisher, by: -250ms}
+/// run_for: 25s                  # length of the safety phase
+/// converge_within: 30s          # liveness: faults healed, the workload must finish by then
+/// ```
+/// Durations are integers with a unit: us, ms, s, m. Errors name the file and the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sim {
+
+/// One timeline entry: the action name and its arguments as text (validated by the runner).
+struct TimelineEntry {
+  std::int64_t at_us = 0;
+  std::string action;                       // bus_restart, partition, heal, crash, restart, skew
+  std::vector<std::string> targets;         // hosts the action applies to
+  std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
+};
+
+struct Scenario {
+  std::string path;
+  std::string name;
+  std::optional<std::uint64_t> seed;
+  std::map<std::string, std::string> network;   // LinkProfile overrides by field name
+  std::map<std::string, std::string> workload;  // kind and its parameters
+  std::vector<TimelineEntry> timeline;          // sorted by at_us, then file order
+  std::int64_t run_for_us = 0;
+  std::int64_t converge_within_us = 60'000'000;
+};
+
+core::Result<Scenario> load_scenario(const std::string& path);
+core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string& path);
+
+/// "250ms" -> 250000. Negative values allowed ("-250ms"); a bare number is an error.
+core::Result<std::int64_t> parse_duration_us(const std::string& text);
+
+}  // namespace sim

@@ -1,0 +1,70 @@
+#include "sim/sim_world.h"
+
+#include <stdexcept>
+
+namespace sim {
+
+SimWorld::SimWorld(std::uint64_t seed, core::TraceWriter& trace)
+    : trace_(trace), rng_(seed), network_(clock_, rng_.fork("network")) {
+  event("world", "start").u64("seed", seed);
+}
+
+SimWorld::~SimWorld() {
+  // Processes go first: they may still hold connections and timers in the world.
+  for (auto& [name, host] : hosts_) {
+    host.process.reset();
+    if (host.clock) host.clock->halt();
+  }
+}
+
+void SimWorld::note_param(const std::string& name, const std::string& value) {
+  params_.emplace_back(name, value);
+  event("world", "param").str("name", name).str("value", value);
+}
+
+void SimWorld::add_host(const std::string& name, ProcessFactory factory) {
+  auto [it, inserted] = hosts_.emplace(name, Host{});
+  if (!inserted) throw std::invalid_argument("SimWorld: host '" + name + "' added twice");
+  it->second.factory = std::move(factory);
+  start(name, it->second);
+}
+
+void SimWorld::start(const std::string& name, Host& host) {
+  ++host.incarnation;
+  host.clock = std::make_unique<SimHostClock>(clock_);
+  host.clock->set_skew_us(host.skew_us);
+  host.env = std::make_unique<HostEnv>(
+      HostEnv{name, host.incarnation, *host.clock,
+              rng_.fork(name + "#" + std::to_string(host.incarnation)), *this});
+  event(name, "host_start").u64("incarnation", host.incarnation);
+  host.process = host.factory(*host.env);
+}
+
+void SimWorld::crash(const std::string& name) {
+  Host& host = hosts_.at(name);
+  if (!host.process) return;
+  event(name, "host_crash").u64("incarnation", host.incarnation);
+  host.clock->halt();  // first: nothing of the dead process may run again
+  network_.crash_host(name);
+  host.process.reset();
+}
+
+void SimWorld::restart(const std::string& name) {
+  Host& host = hosts_.at(name);
+  if (host.process) crash(name);
+  start(name, host);
+}
+
+void SimWorld::skew(const std::string& name, std::int64_t skew_us) {
+  Host& host = hosts_.at(name);
+  host.skew_us = skew_us;
+  if (host.clock) host.clock->set_skew_us(skew_us);
+  event(name, "clock_skew").i64("skew_us", skew_us);
+}
+
+bool SimWorld::alive(const std::string& name) const {
+  auto it = hosts_.find(name);
+  return it != hosts_.end() && it->second.process != nullptr;
+}
+
+}  // namespace sim

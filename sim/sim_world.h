@@ -1,0 +1,103 @@
+/// @file sim/sim_world.h
+/// @brief sim::SimWorld: one virtual clock, one seed, a network, shared servers and hosts.
+///
+/// A world is built from a root seed; every random choice in it comes from `rng().fork(name)`
+/// streams, and every event goes to the trace, so the same seed and binary replay the same
+/// run byte for byte. Hosts are simulated processes: a factory builds the process from its
+/// HostEnv (its own clock, Rng and the world's shared ports); `crash` destroys it (its
+/// timers die with its SimHostClock, its connections reset) and `restart` builds it again.
+/// What survives a crash is only what went through the shared Bus, Kv and Store servers,
+/// which live in the world, not in the host. Single-threaded: everything runs on clock().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/trace.h"
+#include "sim/sim_clock.h"
+#include "sim/sim_host_clock.h"
+#include "sim/sim_network.h"
+
+namespace sim {
+
+class SimWorld;
+
+/// What a simulated process is given. Valid for the life of that incarnation.
+struct HostEnv {
+  std::string name;
+  std::uint32_t incarnation;  // 1 at first start, +1 per restart
+  SimHostClock& clock;
+  core::Rng rng;  // forked from the root by host name and incarnation
+  SimWorld& world;
+};
+
+/// A simulated process: whatever the factory built. Destroyed on crash.
+class Process {
+ public:
+  virtual ~Process() = default;
+};
+
+using ProcessFactory = std::function<std::unique_ptr<Process>(HostEnv& env)>;
+
+class SimWorld final {
+ public:
+  /// `trace` must outlive the world.
+  SimWorld(std::uint64_t seed, core::TraceWriter& trace);
+  ~SimWorld();
+  SimWorld(const SimWorld&) = delete;
+  SimWorld& operator=(const SimWorld&) = delete;
+
+  std::uint64_t seed() const { return rng_.seed(); }
+  SimClock& clock() { return clock_; }
+  SimNetwork& network() { return network_; }
+  core::Rng& rng() { return rng_; }
+  core::TraceWriter& trace() { return trace_; }
+  /// A trace line stamped with virtual time.
+  core::TraceWriter::Event event(std::string_view actor, std::string_view name) {
+    return trace_.event(clock_.now_us(), actor, name);
+  }
+
+  /// Records a parameter drawn from the seed; printed after the seed, in insertion order.
+  void note_param(const std::string& name, const std::string& value);
+  const std::vector<std::pair<std::string, std::string>>& params() const { return params_; }
+
+  /// Adds a host and starts its process now.
+  void add_host(const std::string& name, ProcessFactory factory);
+  void crash(const std::string& name);
+  void restart(const std::string& name);
+  void skew(const std::string& name, std::int64_t skew_us);
+  bool alive(const std::string& name) const;
+  /// The running process of `name`, or nullptr while it is down.
+  template <typename P>
+  P* process(const std::string& name) {
+    auto it = hosts_.find(name);
+    return it == hosts_.end() ? nullptr : dynamic_cast<P*>(it->second.process.get());
+  }
+
+ private:
+  struct Host {
+    ProcessFactory factory;
+    std::unique_ptr<SimHostClock> clock;
+    std::unique_ptr<HostEnv> env;
+    std::unique_ptr<Process> process;
+    std::uint32_t incarnation = 0;
+    std::int64_t skew_us = 0;
+  };
+
+  void start(const std::string& name, Host& host);
+
+  core::TraceWriter& trace_;
+  core::Rng rng_;
+  SimClock clock_;
+  SimNetwork network_;
+  std::map<std::string, Host> hosts_;
+  std::vector<std::pair<std::string, std::string>> params_;
+};
+
+}  // namespace sim
