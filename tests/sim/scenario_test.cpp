@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "sim/scenario.h"
+
+TEST_CASE("A scenario file gives its timeline sorted, with targets and arguments",
+          "[sim][scenario]") {
+  auto s = sim::parse_scenario(R"(
+name: two
+seed: 7
+world: {network: {latency_us_mean: 300}}
+workload: {kind: bus_stream, messages: 100}
+timeline:
+  - {at: 9s, partition: [publisher, nats], for: 2s}
+  - {at: 3s, bus_restart: {down_for: 1500ms}}
+run_for: 20s
+)",
+                               "two.yaml");
+  REQUIRE(s.is_ok());
+  CHECK(s->name == "two");
+  CHECK(s->seed == 7u);
+  CHECK(s->network.at("latency_us_mean") == "300");
+  CHECK(s->workload.at("kind") == "bus_stream");
+  REQUIRE(s->timeline.size() == 2);
+  CHECK(s->timeline[0].action == "bus_restart");
+  CHECK(s->timeline[0].args.at("down_for") == "1500ms");
+  CHECK(s->timeline[1].at_us == 9'000'000);
+  CHECK(s->timeline[1].targets == std::vector<std::string>{"publisher", "nats"});
+  CHECK(s->timeline[1].args.at("for") == "2s");
+  CHECK(s->run_for_us == 20'000'000);
+}
+
+TEST_CASE("A scenario file with a misspelled key fails naming the file and the key",
+          "[sim][scenario]") {
+  auto s = sim::parse_scenario("workload: {kind: x}\nrun_fr: 2s\n", "bad.yaml");
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.status().code == core::Errc::kConfig);
+  CHECK(s.status().message == "bad.yaml: unknown key 'run_fr'");
+}
+
+TEST_CASE("A timeline entry without an action is refused with its index", "[sim][scenario]") {
+  auto s =
+      sim::parse_scenario("workload: {kind: x}\nrun_for: 2s\ntimeline:\n  - {at: 1s}\n", "t.yaml");
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.status().message.rfind("t.yaml: timeline[0]: no action", 0) == 0);
+}
+
+TEST_CASE("Durations need a unit", "[sim][scenario]") {
+  CHECK(*sim::parse_duration_us("250ms") == 250'000);
+  CHECK(*sim::parse_duration_us("-250ms") == -250'000);
+  CHECK(*sim::parse_duration_us("2m") == 120'000'000);
+  CHECK_FALSE(sim::parse_duration_us("250").is_ok());
+  CHECK_FALSE(sim::parse_duration_us("fast").is_ok());
+}
