@@ -15,7 +15,7 @@ using core::make_error;
 core::Result<std::map<std::string, std::string>> scalar_map(const YAML::Node& node,
                                                             const std::string& where) {
   std::map<std::string, std::string> out;
-  if (!node) return out;
+  if (!node || node.IsNull()) return out;
   if (!node.IsMap()) return make_error(Errc::kConfig, "{}: expected a mapping", where);
   for (const auto& kv : node) {
     if (!kv.second.IsScalar()) {
