@@ -11,8 +11,8 @@ struct OptionDef {
 };
 
 constexpr OptionDef kOptions[] = {
-    {"--config", Takes::kValue},       {"--set", Takes::kValue},
-    {"--secrets-file", Takes::kValue}, {"--log-level", Takes::kValue},
+    {"--config", Takes::kValue},         {"--set", Takes::kValue},
+    {"--secrets-file", Takes::kValue},   {"--log-level", Takes::kValue},
     {"--check-config", Takes::kNothing}, {"--help", Takes::kNothing},
 };
 

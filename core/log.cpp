@@ -21,11 +21,21 @@ void append_json_string(std::string_view s, spdlog::memory_buf_t& out) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out.append(std::string_view("\\\"")); break;
-      case '\\': out.append(std::string_view("\\\\")); break;
-      case '\n': out.append(std::string_view("\\n")); break;
-      case '\r': out.append(std::string_view("\\r")); break;
-      case '\t': out.append(std::string_view("\\t")); break;
+      case '"':
+        out.append(std::string_view("\\\""));
+        break;
+      case '\\':
+        out.append(std::string_view("\\\\"));
+        break;
+      case '\n':
+        out.append(std::string_view("\\n"));
+        break;
+      case '\r':
+        out.append(std::string_view("\\r"));
+        break;
+      case '\t':
+        out.append(std::string_view("\\t"));
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
@@ -106,13 +116,20 @@ class LineFormatter final : public spdlog::formatter {
 
 spdlog::level::level_enum to_spdlog(Level level) {
   switch (level) {
-    case Level::kTrace: return spdlog::level::trace;
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kCritical: return spdlog::level::critical;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kTrace:
+      return spdlog::level::trace;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kCritical:
+      return spdlog::level::critical;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -149,8 +166,8 @@ Result<Format> parse_format(std::string_view text) {
 
 Result<Level> parse_level(std::string_view text) {
   static constexpr std::pair<std::string_view, Level> kNames[] = {
-      {"trace", Level::kTrace}, {"debug", Level::kDebug},       {"info", Level::kInfo},
-      {"warn", Level::kWarn},   {"warning", Level::kWarn},      {"error", Level::kError},
+      {"trace", Level::kTrace},       {"debug", Level::kDebug},  {"info", Level::kInfo},
+      {"warn", Level::kWarn},         {"warning", Level::kWarn}, {"error", Level::kError},
       {"critical", Level::kCritical}, {"off", Level::kOff}};
   for (const auto& [name, level] : kNames) {
     if (iequals(text, name)) return level;
@@ -184,7 +201,9 @@ Logger::Logger(std::string_view name) {
   }
 }
 
-bool Logger::enabled(Level level) const { return impl_->should_log(to_spdlog(level)); }
+bool Logger::enabled(Level level) const {
+  return impl_->should_log(to_spdlog(level));
+}
 
 void Logger::log(Level level, std::string_view msg, Fields fields) const {
   if (!enabled(level)) return;

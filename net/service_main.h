@@ -58,8 +58,8 @@ Startup<Config> start_service(const core::CliSpec& spec, int argc, char** argv, 
     core::Result<Config> loaded = load(opts);
     if (!loaded) return loaded.status();
     s.config = std::move(*loaded);
-    view = {s.config.service.log_format, s.config.service.log_level,
-            config_summary(s.config), config_to_yaml(s.config)};
+    view = {s.config.service.log_format, s.config.service.log_level, config_summary(s.config),
+            config_to_yaml(s.config)};
     return core::Status::ok();
   };
   s.exit_code = detail::start_common(spec, argc, argv, envp, loader, s.cli, s.secrets);

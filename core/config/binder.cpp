@@ -46,8 +46,10 @@ std::string suggestion(std::string_view key, const std::vector<std::string>& kno
 
 bool matches(std::string_view s, Text rule) {
   switch (rule) {
-    case Text::kAny: return true;
-    case Text::kNonEmpty: return !s.empty();
+    case Text::kAny:
+      return true;
+    case Text::kNonEmpty:
+      return !s.empty();
     case Text::kToken:
       return !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
         return std::isspace(static_cast<unsigned char>(c)) != 0;
@@ -58,11 +60,26 @@ bool matches(std::string_view s, Text rule) {
 
 const char* rule_name(Text rule) {
   switch (rule) {
-    case Text::kAny: return "a string";
-    case Text::kNonEmpty: return "a non-empty string";
-    case Text::kToken: return "a non-empty string without spaces";
+    case Text::kAny:
+      return "a string";
+    case Text::kNonEmpty:
+      return "a non-empty string";
+    case Text::kToken:
+      return "a non-empty string without spaces";
   }
   return "a string";
+}
+
+const char* rule_plural(Text rule) {
+  switch (rule) {
+    case Text::kAny:
+      return "strings";
+    case Text::kNonEmpty:
+      return "non-empty strings";
+    case Text::kToken:
+      return "non-empty strings without spaces";
+  }
+  return "strings";
 }
 
 bool is_decimal(std::string_view s) {
@@ -225,8 +242,8 @@ void Binder::seconds(std::string_view key, double& value, double min, double max
   double parsed = 0;
   const std::string& s = node->scalar;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(parsed) ||
-      parsed < min || parsed > max) {
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(parsed) || parsed < min ||
+      parsed > max) {
     return fail(key, expected, *node);
   }
   value = parsed;
@@ -290,7 +307,7 @@ void Binder::decimal(std::string_view key, std::string& value) {
 }
 
 void Binder::list(std::string_view key, std::vector<std::string>& value, Text rule) {
-  std::string expected = fmt::format("a list of {}s", rule_name(rule));
+  std::string expected = fmt::format("a list of {}", rule_plural(rule));
   if (out_ != nullptr) {
     Node& n = out_->child(key);
     n.kind = Node::Kind::kList;

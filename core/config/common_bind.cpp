@@ -7,6 +7,8 @@ void bind_monitoring(Binder& b, MonitoringConfig& m) {
   b.integer("metrics_port", m.metrics_port, 1, 65535);
 }
 
-void bind_trace(Binder& b, TraceConfig& t) { b.text("path", t.path, Text::kAny); }
+void bind_trace(Binder& b, TraceConfig& t) {
+  b.text("path", t.path, Text::kAny);
+}
 
 }  // namespace core::config_detail

@@ -66,15 +66,16 @@ std::string config_summary(const GatewayConfig& c) {
   std::string exchanges;
   c.exchanges.for_each([&](const char* name, const GatewayExchangeConfig& e) {
     if (!e.enabled) return;
-    exchanges += fmt::format("{}{}[{}]", exchanges.empty() ? "" : ",", name,
-                             fmt::join(e.symbols, " "));
+    exchanges +=
+        fmt::format("{}{}[{}]", exchanges.empty() ? "" : ",", name, fmt::join(e.symbols, " "));
   });
   return fmt::format(
       "service={} workers={} port={} nats={} jetstream={} subject_prefix={} exchanges={} "
       "metrics_port={} trace={}",
-      c.service.name, c.service.workers, c.service.port, config_detail::mask_credentials(c.nats.url), c.nats.jetstream,
-      c.nats.publish_subject_prefix, exchanges.empty() ? "none" : exchanges,
-      c.monitoring.metrics_port, c.trace.path.empty() ? "off" : c.trace.path);
+      c.service.name, c.service.workers, c.service.port,
+      config_detail::mask_credentials(c.nats.url), c.nats.jetstream, c.nats.publish_subject_prefix,
+      exchanges.empty() ? "none" : exchanges, c.monitoring.metrics_port,
+      c.trace.path.empty() ? "off" : c.trace.path);
 }
 
 }  // namespace core

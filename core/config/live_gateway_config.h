@@ -28,9 +28,9 @@
 /// | safety.paper_trading_only | | true |
 /// | safety.max_order_size_usd, .max_position_size_usd | decimal strings | "1000", "10000" |
 /// | safety.require_manual_approval | | false |
-/// | safety.symbols_allowlist (+) | orders for other symbols are rejected; empty rejects all | BTCUSDT, ETHUSDT, SOLUSDT |
+/// | safety.symbols_allowlist (+) | others rejected; empty rejects all | BTCUSDT ETHUSDT SOLUSDT |
 /// | safety.kill_switch (+) | reject every new order | false |
-/// | safety.price_band_pct (+) | max distance of a limit price from the last tick, percent | "5" |
+/// | safety.price_band_pct (+) | max distance of a limit from the last tick, % | "5" |
 /// | trace.path (+) | see TraceConfig | "" |
 #pragma once
 
@@ -79,9 +79,8 @@ struct LiveExchangeConfig {
 };
 
 struct LiveExchanges {
-  LiveExchangeConfig binance{.enabled = true,
-                             .default_symbol = "BTCUSDT",
-                             .api_url = "https://api.binance.com"};
+  LiveExchangeConfig binance{
+      .enabled = true, .default_symbol = "BTCUSDT", .api_url = "https://api.binance.com"};
   LiveExchangeConfig coinbase{.default_symbol = "BTC-USD", .api_url = "https://api.coinbase.com"};
   LiveExchangeConfig kraken{.default_symbol = "XBTUSD", .api_url = "https://api.kraken.com"};
 

@@ -46,10 +46,9 @@ std::string config_summary(const NormalizerConfig& c) {
   return fmt::format(
       "service={} port={} nats={} jetstream={} subscribe={} durable={} store={} table={} "
       "metrics_port={} trace={}",
-      c.service.name, c.service.port, config_detail::mask_credentials(c.nats.url),
-      c.nats.jetstream, c.nats.subscribe_subject, c.nats.durable_name,
-      config_detail::mask_credentials(c.store.url), c.store.table, c.monitoring.metrics_port,
-      c.trace.path.empty() ? "off" : c.trace.path);
+      c.service.name, c.service.port, config_detail::mask_credentials(c.nats.url), c.nats.jetstream,
+      c.nats.subscribe_subject, c.nats.durable_name, config_detail::mask_credentials(c.store.url),
+      c.store.table, c.monitoring.metrics_port, c.trace.path.empty() ? "off" : c.trace.path);
 }
 
 }  // namespace core

@@ -5,9 +5,11 @@
 /// environment itself (DESIGN.md section 1). Precedence, lowest first: struct defaults, the
 /// YAML, environment variables (`LOG_LEVEL` -> `service.log_level`), then each `--set` in order.
 /// Every loader returns a value struct; errors are `Errc::kConfig` and name the full key path
-/// and the offending value, e.g.
-///   config: unknown key 'exchanges.binance.simbols' (did you mean 'symbols'?) in gateway.yaml line 31
-///   config: 'service.workers' must be an integer in [1, 64], got "two" in --set
+/// and the offending value, and where it came from, e.g.
+///   config: unknown key 'exchanges.binance.simbols' (did you mean 'symbols'?) in
+///           config/gateway.yaml line 31
+///   config: 'service.workers' must be an integer in [1, 64], got "two" in
+///           --set service.workers=two
 #pragma once
 
 #include <map>

@@ -15,10 +15,18 @@ std::string quoted(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
@@ -40,7 +48,8 @@ Result<Node> convert(const YAML::Node& y, std::string_view source, const std::st
   n.origin = where(source, y.Mark());
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return n;
+    case YAML::NodeType::Null:
+      return n;
     case YAML::NodeType::Scalar:
       n.kind = Node::Kind::kScalar;
       n.scalar = y.Scalar();
@@ -107,6 +116,7 @@ Status assign(Node& root, std::string_view key, Node value) {
                         key.substr(0, start - 1));
     }
     at = &at->child(key.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (at->kind == Node::Kind::kNull) at->origin = value.origin;  // created by this override
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -197,17 +207,23 @@ Result<Node> build_tree(const LoadOptions& opts) {
 
 std::string describe(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::kNull: return "nothing";
-    case Node::Kind::kScalar: return quoted(node.scalar);
-    case Node::Kind::kList: return "a list";
-    case Node::Kind::kMap: return "a mapping";
+    case Node::Kind::kNull:
+      return "nothing";
+    case Node::Kind::kScalar:
+      return quoted(node.scalar);
+    case Node::Kind::kList:
+      return "a list";
+    case Node::Kind::kMap:
+      return "a mapping";
   }
   return "nothing";
 }
 
 namespace {
 
-std::string scalar_text(const Node& n) { return n.quote ? quoted(n.scalar) : n.scalar; }
+std::string scalar_text(const Node& n) {
+  return n.quote ? quoted(n.scalar) : n.scalar;
+}
 
 void emit(const Node& node, int indent, std::string& out) {
   for (const auto& [key, value] : node.fields) {

@@ -48,7 +48,8 @@ std::optional<std::string> unquote(std::string_view& rest) {
 Status parse_line(std::string_view line, std::string_view file, int number, Env& out) {
   line = trim(line);
   if (line.empty() || line.front() == '#') return Status::ok();
-  if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t") line = trim(line.substr(7));
+  if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t")
+    line = trim(line.substr(7));
   std::size_t eq = line.find('=');
   std::string_view name = trim(line.substr(0, eq));
   if (eq == std::string_view::npos || !is_name(name)) {
