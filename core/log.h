@@ -46,7 +46,7 @@ class Field {
     if constexpr (std::is_same_v<T, bool>) {
       value_ = value ? "true" : "false";
       bare_ = true;
-    } else if constexpr (std::is_arithmetic_v<T>) {
+    } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) {
       value_ = fmt::format("{}", value);
       if constexpr (std::is_floating_point_v<T>) {
         bare_ = std::isfinite(value);
