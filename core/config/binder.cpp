@@ -142,7 +142,10 @@ Status Binder::read(const Node& root, const std::function<void(Binder&)>& body) 
   b.check_unknown_keys();
   if (errors.empty()) return Status::ok();
   std::string joined;
-  for (const std::string& e : errors) joined += (joined.empty() ? "" : "; ") + e;
+  for (const std::string& e : errors) {
+    if (!joined.empty()) joined += "; ";
+    joined += e;
+  }
   return Status{Errc::kConfig, std::move(joined), false};
 }
 

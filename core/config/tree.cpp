@@ -228,7 +228,8 @@ std::string scalar_text(const Node& n) {
 void emit(const Node& node, int indent, std::string& out) {
   for (const auto& [key, value] : node.fields) {
     out.append(indent, ' ');
-    out += key + ":";
+    out += key;
+    out += ':';
     if (value.kind == Node::Kind::kMap) {
       out += "\n";
       emit(value, indent + 2, out);
@@ -237,12 +238,15 @@ void emit(const Node& node, int indent, std::string& out) {
     if (value.kind == Node::Kind::kList) {
       out += " [";
       for (std::size_t i = 0; i < value.items.size(); ++i) {
-        out += (i ? ", " : "") + scalar_text(value.items[i]);
+        if (i > 0) out += ", ";
+        out += scalar_text(value.items[i]);
       }
       out += "]\n";
       continue;
     }
-    out += " " + scalar_text(value) + "\n";
+    out += ' ';
+    out += scalar_text(value);
+    out += '\n';
   }
 }
 
