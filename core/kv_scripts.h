@@ -1,0 +1,26 @@
+/// @file core/kv_scripts.h
+/// @brief The Lua scripts our services run on core::Kv, one place, named.
+///
+/// Every script is deterministic (the caller passes the time), touches only KEYS[1], and
+/// uses integers only, so net::HiredisKv and sim::SimKv give byte-identical answers.
+///
+/// kRateLimitScript: a sliding window counter (current window plus the previous one weighted
+/// by how much of it still overlaps). KEYS[1] = limiter key; ARGV = now_ms, window_ms, limit,
+/// cost. Returns {allowed (1|0), remaining, retry_after_ms}; nothing is counted when refused.
+///
+/// kReserveScript: reserves `amount` for `id` against `cap` on the hash KEYS[1] (field
+/// "total" plus one field per id). ARGV = id, amount, cap. Returns {reserved (1|0), total}.
+/// Reserving an id twice is a no-op that answers 1, so a redelivered order reserves once.
+///
+/// kReleaseScript: releases what `id` reserved. ARGV = id. Returns {released (1|0), total}.
+#pragma once
+
+#include "core/ports/kv.h"
+
+namespace core {
+
+extern const KvScript kRateLimitScript;
+extern const KvScript kReserveScript;
+extern const KvScript kReleaseScript;
+
+}  // namespace core
