@@ -34,7 +34,9 @@ class WsPump final : public core::WsSession,
   void set_remote(std::string remote) { remote_ = std::move(remote); }
 
   /// The handshake is done: mark open, start reading, flush frames queued so far.
+  /// No-op when the connection already ended (closed while connecting).
   void start() {
+    if (state_ != State::kConnecting) return;
     state_ = State::kOpen;
     read_next();
     write_next();
