@@ -85,9 +85,8 @@ class WsPump final : public core::WsSession,
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == websocket::error::closed) {
-      return finish(ws_.reason().code, std::string(ws_.reason().reason.c_str()));
-    }
+    if (ec == websocket::error::closed) return finish_with_reason();
+    if (ec && close_sent_) return;  // our close handshake reports the end
     if (ec) return fail(ec.message());
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
@@ -109,12 +108,19 @@ class WsPump final : public core::WsSession,
                       });
     } else if (close_request_ && !close_sent_) {
       writing_ = close_sent_ = true;
-      // The pending read completes with error::closed once the peer answers.
       ws_.async_close(*close_request_, [self = this->shared_from_this()](beast::error_code ec) {
         self->writing_ = false;
-        if (ec) self->fail(ec.message());
+        if (ec) return self->fail(ec.message());
+        self->finish_with_reason();
       });
     }
+  }
+
+  /// The peer's close code and reason, or ours when the peer's frame carried none.
+  void finish_with_reason() {
+    websocket::close_reason reason = ws_.reason();
+    if (reason.code == websocket::close_code::none && close_request_) reason = *close_request_;
+    finish(reason.code, std::string(reason.reason.data(), reason.reason.size()));
   }
 
   /// The single end report, posted so it never runs inside close() or fail(). Clears the
