@@ -6,6 +6,7 @@
 /// Header names keep the case they were sent with; lookups ignore case (RFC 9110).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -6,3 +6,6 @@ t26_test(http_contract_test LABELS contract
 t26_test(https_client_test LABELS contract
          SOURCES contract/https_client_test.cpp
          LIBS t26_net Boost::system)
+t26_test(http_types_test LABELS unit
+         SOURCES core/http_types_test.cpp
+         LIBS t26_core)
