@@ -57,7 +57,9 @@ bool AsioClock::cancel(core::TimerId id) {
   return true;
 }
 
-void AsioClock::post(std::function<void()> fn) { asio::post(impl_->io, std::move(fn)); }
+void AsioClock::post(std::function<void()> fn) {
+  asio::post(impl_->io, std::move(fn));
+}
 
 void AsioClock::run_for(std::int64_t duration_us) {
   impl_->io.restart();
@@ -80,8 +82,12 @@ void AsioClock::run() {
   impl_->io.run();
 }
 
-void AsioClock::stop() { impl_->io.stop(); }
+void AsioClock::stop() {
+  impl_->io.stop();
+}
 
-asio::io_context& AsioClock::io_context() { return impl_->io; }
+asio::io_context& AsioClock::io_context() {
+  return impl_->io;
+}
 
 }  // namespace net

@@ -1,0 +1,152 @@
+/// @file net/detail/ws_pump.h
+/// @brief Private to net/: `WsPump<NextLayer>`, one open Beast WebSocket connection as a
+/// core::WsSession (read loop, ordered write queue, close handshake, single end report).
+/// Shared by BeastHttpServer (plain TCP) and BeastWsClient (TCP or TLS). Loop thread only.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "core/ports/ws.h"
+
+namespace net::detail {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+
+template <class NextLayer>
+class WsPump final : public core::WsSession,
+                     public std::enable_shared_from_this<WsPump<NextLayer>> {
+ public:
+  template <class... Args>
+  explicit WsPump(Args&&... args) : ws_(std::forward<Args>(args)...) {}
+
+  websocket::stream<NextLayer>& stream() { return ws_; }
+  void set_remote(std::string remote) { remote_ = std::move(remote); }
+
+  /// The handshake is done: mark open, start reading, flush frames queued so far.
+  /// No-op when the connection already ended (closed while connecting).
+  void start() {
+    if (state_ != State::kConnecting) return;
+    state_ = State::kOpen;
+    read_next();
+    write_next();
+  }
+
+  /// Drops the connection without a close handshake; on_close(kWsCloseAbnormal, reason).
+  void fail(std::string reason) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    finish(core::kWsCloseAbnormal, std::move(reason));
+  }
+
+  core::Status send_text(std::string text) override {
+    if (state_ != State::kOpen || close_request_) {
+      return core::make_error(core::Errc::kUnavailable, "websocket to {} is not open", remote_);
+    }
+    outbox_.push_back(std::move(text));
+    write_next();
+    return core::Status::ok();
+  }
+
+  void close(int code, std::string reason) override {
+    if (state_ == State::kClosed || close_request_) return;
+    if (state_ == State::kConnecting) return fail("closed by this side before open");
+    close_request_ = websocket::close_reason(static_cast<websocket::close_code>(code),
+                                             beast::string_view(reason.data(), reason.size()));
+    write_next();
+  }
+
+  void on_message(std::function<void(const std::string&)> fn) override {
+    on_message_ = std::move(fn);
+  }
+  void on_close(std::function<void(int, const std::string&)> fn) override {
+    on_close_ = std::move(fn);
+  }
+  std::string remote() const override { return remote_; }
+  bool is_open() const override { return state_ == State::kOpen; }
+
+ private:
+  enum class State { kConnecting, kOpen, kClosed };
+
+  void read_next() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == websocket::error::closed) return finish_with_reason();
+    if (ec && close_sent_) return;  // our close handshake reports the end
+    if (ec) return fail(ec.message());
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (on_message_ && state_ == State::kOpen) on_message_(text);
+    if (state_ == State::kOpen) read_next();
+  }
+
+  void write_next() {
+    if (writing_ || state_ != State::kOpen) return;
+    if (!outbox_.empty()) {
+      writing_ = true;
+      ws_.text(true);
+      ws_.async_write(boost::asio::buffer(outbox_.front()),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->fail(ec.message());
+                        self->outbox_.pop_front();
+                        self->write_next();
+                      });
+    } else if (close_request_ && !close_sent_) {
+      writing_ = close_sent_ = true;
+      ws_.async_close(*close_request_, [self = this->shared_from_this()](beast::error_code ec) {
+        self->writing_ = false;
+        if (ec) return self->fail(ec.message());
+        self->finish_with_reason();
+      });
+    }
+  }
+
+  /// The peer's close code and reason, or ours when the peer's frame carried none.
+  void finish_with_reason() {
+    websocket::close_reason reason = ws_.reason();
+    if (reason.code == websocket::close_code::none && close_request_) reason = *close_request_;
+    finish(reason.code, std::string(reason.reason.data(), reason.reason.size()));
+  }
+
+  /// The single end report, posted so it never runs inside close() or fail(). Clears the
+  /// callbacks, which may hold this session.
+  void finish(int code, std::string reason) {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    outbox_.clear();
+    on_message_ = nullptr;
+    boost::asio::post(ws_.get_executor(),
+                      [on_close = std::move(on_close_), code, reason = std::move(reason)] {
+                        if (on_close) on_close(code, reason);
+                      });
+    on_close_ = nullptr;
+  }
+
+  websocket::stream<NextLayer> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;
+  std::optional<websocket::close_reason> close_request_;
+  bool writing_ = false;
+  bool close_sent_ = false;
+  State state_ = State::kConnecting;
+  std::string remote_;
+  std::function<void(const std::string&)> on_message_;
+  std::function<void(int, const std::string&)> on_close_;
+};
+
+}  // namespace net::detail
