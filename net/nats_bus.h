@@ -1,0 +1,47 @@
+/// @file net/nats_bus.h
+/// @brief net::NatsBus: core::Bus on nats.c, with every callback handed to the shard's loop.
+///
+/// nats.c runs its own threads (reader, flusher, reconnect, per-subscription delivery). Its
+/// callbacks here only copy the message or state change and `post` it to the AsioClock;
+/// subscription handlers and state handlers then run on the loop. Connecting never blocks
+/// the constructor on a down server: nats.c keeps trying in the background (kConnected
+/// arrives when it succeeds). In JetStream mode the reconnect buffer is disabled and publish
+/// fails fast while the loop has not yet seen the reconnect (see core/bus_options.h).
+/// Destruction closes the connection, waits for nats.c's closed callback, then destroys it;
+/// posted work still queued checks a liveness flag and does nothing.
+/// Received headers come sorted by name (nats.c keeps them in a hash map).
+#pragma once
+
+#include <memory>
+
+#include "core/bus_options.h"
+#include "core/ports/bus.h"
+#include "net/asio_clock.h"
+
+namespace net {
+
+class NatsBus final : public core::Bus {
+ public:
+  NatsBus(AsioClock& clock, core::BusOptions options);
+  ~NatsBus() override;
+  NatsBus(const NatsBus&) = delete;
+  NatsBus& operator=(const NatsBus&) = delete;
+
+  core::Status publish(std::string_view subject, std::string_view data,
+                       const core::Headers& headers, std::string_view reply) override;
+  core::Result<core::SubscriptionId> subscribe(
+      std::string_view subject, std::string_view queue_group,
+      std::function<void(const core::BusMessage&)> on_message) override;
+  core::Status unsubscribe(core::SubscriptionId id) override;
+  std::string new_inbox() override;
+  bool connected() const override;
+  core::StateHandlerId on_state(std::function<void(core::BusState)> handler) override;
+  void remove_state_handler(core::StateHandlerId id) override;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace net
