@@ -43,6 +43,7 @@ class SimBus final : public core::Bus {
   void remove_state_handler(core::StateHandlerId id) override;
 
   // For SimBusServer.
+  const std::string& name() const { return options_.name; }
   void deliver(core::SubscriptionId sid, const core::BusMessage& msg);
   void connection_lost();
 

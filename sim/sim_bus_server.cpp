@@ -3,8 +3,10 @@
 #include <vector>
 
 #include "core/subject.h"
+#include "sim/detail/ordered_link.h"
 #include "sim/detail/sim_jetstream.h"
 #include "sim/sim_bus.h"
+#include "sim/sim_network.h"
 
 namespace sim {
 
@@ -24,17 +26,56 @@ void SimBusServer::stop() {
   running_ = false;
   js_->on_stop();
   subs_.clear();
-  for (auto& [conn, client] : conns_) {
-    dropped_.emplace(conn, client);
-    clock_.call_after(latency_us_, [this, conn = conn] {
-      auto it = dropped_.find(conn);
-      if (it == dropped_.end()) return;  // the client went away first
-      SimBus* c = it->second;
-      dropped_.erase(it);
-      c->connection_lost();
-    });
+  for (auto& [conn, c] : conns_) {
+    c.up->close();
+    c.down->close();
+    lose(conn, c.client);
   }
   conns_.clear();
+}
+
+void SimBusServer::lose(ConnId conn, SimBus* client) {
+  dropped_.emplace(conn, client);
+  clock_.call_after(latency_us_, [this, conn] {
+    auto it = dropped_.find(conn);
+    if (it == dropped_.end()) return;  // the client went away first
+    SimBus* c = it->second;
+    dropped_.erase(it);
+    c->connection_lost();
+  });
+}
+
+std::int64_t SimBusServer::hop_latency_us(const std::string& client_host, bool to_server) {
+  if (net_ == nullptr) return latency_us_;
+  return to_server ? net_->draw_latency_us(client_host, host_)
+                   : net_->draw_latency_us(host_, client_host);
+}
+
+void SimBusServer::attach(SimNetwork& net, std::string host) {
+  net_ = &net;
+  host_ = std::move(host);
+}
+
+bool SimBusServer::cut_off(const std::string& client_host) const {
+  return net_ != nullptr && net_->partitioned(client_host, host_);
+}
+
+void SimBusServer::drop_partitioned() {
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    if (!cut_off(it->second.host)) {
+      ++it;
+      continue;
+    }
+    const ConnId conn = it->first;
+    it->second.up->close();
+    it->second.down->close();
+    SimBus* client = it->second.client;
+    it = conns_.erase(it);
+    for (auto s = subs_.begin(); s != subs_.end();) {
+      s = s->first.first == conn ? subs_.erase(s) : std::next(s);
+    }
+    lose(conn, client);
+  }
 }
 
 void SimBusServer::start() {
@@ -52,14 +93,22 @@ std::uint64_t SimBusServer::stream_messages(const std::string& name) const {
 }
 
 SimBusServer::ConnId SimBusServer::connect(SimBus& client) {
-  if (!running_) return 0;
+  if (!running_ || cut_off(client.name())) return 0;
   const ConnId conn = next_conn_++;
-  conns_.emplace(conn, &client);
+  const std::string host = client.name();
+  auto blocked = [this, host] { return cut_off(host); };
+  conns_.emplace(conn, Conn{&client, host, std::make_shared<detail::OrderedLink>(clock_, blocked),
+                            std::make_shared<detail::OrderedLink>(clock_, blocked)});
   return conn;
 }
 
 void SimBusServer::disconnect(ConnId conn) {
-  conns_.erase(conn);
+  auto it = conns_.find(conn);
+  if (it != conns_.end()) {
+    it->second.up->close();
+    it->second.down->close();
+    conns_.erase(it);
+  }
   dropped_.erase(conn);
   for (auto it = subs_.begin(); it != subs_.end();) {
     it = it->first.first == conn ? subs_.erase(it) : std::next(it);
@@ -78,9 +127,10 @@ void SimBusServer::remove_sub(ConnId conn, core::SubscriptionId sid) {
 }
 
 void SimBusServer::send(ConnId conn, core::BusMessage msg) {
-  clock_.call_after(latency_us_, [this, conn, msg = std::move(msg)] {
-    if (!running_ || conns_.count(conn) == 0) return;  // lost with the connection
-    receive(msg);
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return;  // lost with the connection
+  it->second.up->send(hop_latency_us(it->second.host, true), [this, msg = std::move(msg)] {
+    if (running_) receive(msg);
   });
 }
 
@@ -114,10 +164,10 @@ bool SimBusServer::has_interest(const std::string& subject) const {
 }
 
 void SimBusServer::deliver(const Sub& sub, const core::BusMessage& msg) {
-  clock_.call_after(latency_us_, [this, conn = sub.conn, sid = sub.sid, msg] {
-    auto it = conns_.find(conn);
-    if (it != conns_.end()) it->second->deliver(sid, msg);
-  });
+  auto it = conns_.find(sub.conn);
+  if (it == conns_.end()) return;
+  it->second.down->send(
+      latency_us_, [client = it->second.client, sid = sub.sid, msg] { client->deliver(sid, msg); });
 }
 
 }  // namespace sim

@@ -24,6 +24,10 @@
 namespace sim {
 
 class SimBus;
+class SimNetwork;
+namespace detail {
+class OrderedLink;
+}
 class SimJetStream;
 
 class SimBusServer {
@@ -40,6 +44,12 @@ class SimBusServer {
   void restart(std::int64_t down_us);
   bool running() const { return running_; }
   std::int64_t latency_us() const { return latency_us_; }
+  /// Places the server on `host` of `net`: hops then take the network's latency draws. A client whose host (its BusOptions::name) is cut
+  /// off from it cannot connect, and its traffic waits while the cut lasts, in order.
+  void attach(SimNetwork& net, std::string host);
+  /// Drops the connections of clients cut off from the server (the ping timeout of a long
+  /// partition); they reconnect once the partition heals.
+  void drop_partitioned();
   /// Messages a JetStream stream holds (0 for an unknown stream).
   std::uint64_t stream_messages(const std::string& name) const;
 
@@ -56,6 +66,12 @@ class SimBusServer {
   void send(ConnId conn, core::BusMessage msg);
 
  private:
+  struct Conn {
+    SimBus* client;
+    std::string host;
+    std::shared_ptr<detail::OrderedLink> up;    // client -> server
+    std::shared_ptr<detail::OrderedLink> down;  // server -> client
+  };
   struct Sub {
     ConnId conn;
     core::SubscriptionId sid;
@@ -73,7 +89,13 @@ class SimBusServer {
   bool running_ = true;
   ConnId next_conn_ = 1;
   std::uint64_t clients_ = 0;
-  std::map<ConnId, SimBus*> conns_;
+  bool cut_off(const std::string& client_host) const;
+  std::int64_t hop_latency_us(const std::string& client_host, bool to_server);
+  void lose(ConnId conn, SimBus* client);
+
+  SimNetwork* net_ = nullptr;
+  std::string host_;
+  std::map<ConnId, Conn> conns_;
   std::map<ConnId, SimBus*> dropped_;  // crashed connections whose client has not heard yet
   std::map<std::pair<ConnId, core::SubscriptionId>, Sub> subs_;  // ordered: deterministic
   std::unique_ptr<SimJetStream> js_;

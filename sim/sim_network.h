@@ -51,6 +51,7 @@ class SimNetwork final {
   /// Profile for traffic from `from` to `to` (one direction).
   void set_link(const std::string& from, const std::string& to, const LinkProfile& profile);
   void set_partition_reset_us(std::int64_t us) { partition_reset_us_ = us; }
+  std::int64_t partition_reset_us() const { return partition_reset_us_; }
   void set_connect_timeout_us(std::int64_t us) { connect_timeout_us_ = us; }
 
   /// `on_accept` must set the handlers of the new connection before it returns.
@@ -76,6 +77,10 @@ class SimNetwork final {
   /// A host crashed: its listeners vanish and its connections reset.
   void crash_host(const std::string& host);
 
+  /// One latency draw for a hop from `from` to `to` (for adapters that model their own
+  /// connections, like SimBusServer).
+  std::int64_t draw_latency_us(const std::string& from, const std::string& to);
+
   std::size_t open_connections() const { return conns_.size(); }
   std::uint64_t bytes_delivered() const { return bytes_delivered_; }
 
@@ -94,7 +99,6 @@ class SimNetwork final {
     std::deque<Chunk> inbound;  // in flight towards this end, in send order
   };
 
-  std::int64_t draw_latency_us(const std::string& from, const std::string& to);
   void enqueue(const std::string& from, ConnId to, std::string bytes, bool is_close);
   void flush_unread(ConnId conn);
   void pump(ConnId to);

@@ -2,10 +2,32 @@
 
 #include <stdexcept>
 
+#include "sim/host_ports.h"
+#include "sim/sim_bus.h"
+
 namespace sim {
 
+std::unique_ptr<core::Bus> HostEnv::make_bus(core::BusOptions options) const {
+  options.name = name;
+  return std::make_unique<SimBus>(clock, world.bus_server(), std::move(options));
+}
+
+std::unique_ptr<core::Kv> HostEnv::make_kv() const {
+  return std::make_unique<HostKv>(world.kv_server());
+}
+
+std::unique_ptr<core::Store> HostEnv::make_store() const {
+  return std::make_unique<HostStore>(world.store_server());
+}
+
 SimWorld::SimWorld(std::uint64_t seed, core::TraceWriter& trace)
-    : trace_(trace), rng_(seed), network_(clock_, rng_.fork("network")) {
+    : trace_(trace),
+      rng_(seed),
+      network_(clock_, rng_.fork("network")),
+      bus_server_(clock_, rng_.fork("bus")),
+      kv_server_(clock_),
+      store_server_(clock_) {
+  bus_server_.attach(network_, kBusHost);
   event("world", "start").u64("seed", seed);
 }
 
@@ -60,6 +82,33 @@ void SimWorld::skew(const std::string& name, std::int64_t skew_us) {
   host.skew_us = skew_us;
   if (host.clock) host.clock->set_skew_us(skew_us);
   event(name, "clock_skew").i64("skew_us", skew_us);
+}
+
+void SimWorld::restart_bus(std::int64_t down_us) {
+  event(kBusHost, "server_restart").i64("down_us", down_us);
+  bus_server_.restart(down_us);
+  clock_.call_after(down_us, [this] { event(kBusHost, "server_up"); });
+}
+
+void SimWorld::partition(const std::string& a, const std::string& b, std::int64_t duration_us) {
+  event("world", "partition").str("a", a).str("b", b).i64("duration_us", duration_us);
+  network_.partition(a, b);
+  clock_.call_after(network_.partition_reset_us(), [this, a, b] {
+    if (network_.partitioned(a, b)) bus_server_.drop_partitioned();
+  });
+  clock_.call_after(duration_us, [this, a, b] {
+    event("world", "heal").str("a", a).str("b", b);
+    network_.heal(a, b);
+  });
+}
+
+void SimWorld::heal_all() {
+  event("world", "heal_all");
+  network_.heal_all();
+  if (!bus_server_.running()) bus_server_.start();
+  for (auto& [name, host] : hosts_) {
+    if (!host.process) start(name, host);
+  }
 }
 
 bool SimWorld::alive(const std::string& name) const {

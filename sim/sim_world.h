@@ -18,11 +18,18 @@
 #include <utility>
 #include <vector>
 
+#include "core/bus_options.h"
+#include "core/ports/bus.h"
+#include "core/ports/kv.h"
+#include "core/ports/store.h"
 #include "core/rng.h"
 #include "core/trace.h"
+#include "sim/sim_bus_server.h"
 #include "sim/sim_clock.h"
 #include "sim/sim_host_clock.h"
+#include "sim/sim_kv.h"
 #include "sim/sim_network.h"
+#include "sim/sim_store.h"
 
 namespace sim {
 
@@ -35,6 +42,12 @@ struct HostEnv {
   SimHostClock& clock;
   core::Rng rng;  // forked from the root by host name and incarnation
   SimWorld& world;
+
+  /// A Bus client on this host, connected to the world's server (options.name := host name).
+  std::unique_ptr<core::Bus> make_bus(core::BusOptions options) const;
+  /// Handles on the world's Valkey and QuestDB; owned by the process, dropped on crash.
+  std::unique_ptr<core::Kv> make_kv() const;
+  std::unique_ptr<core::Store> make_store() const;
 };
 
 /// A simulated process: whatever the factory built. Destroyed on crash.
@@ -53,11 +66,19 @@ class SimWorld final {
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
+  /// Host names of the shared servers, for partitions.
+  static constexpr const char* kBusHost = "nats";
+  static constexpr const char* kKvHost = "valkey";
+  static constexpr const char* kStoreHost = "questdb";
+
   std::uint64_t seed() const { return rng_.seed(); }
   SimClock& clock() { return clock_; }
   SimNetwork& network() { return network_; }
   core::Rng& rng() { return rng_; }
   core::TraceWriter& trace() { return trace_; }
+  SimBusServer& bus_server() { return bus_server_; }
+  SimKv& kv_server() { return kv_server_; }
+  SimStore& store_server() { return store_server_; }
   /// A trace line stamped with virtual time.
   core::TraceWriter::Event event(std::string_view actor, std::string_view name) {
     return trace_.event(clock_.now_us(), actor, name);
@@ -72,6 +93,13 @@ class SimWorld final {
   void crash(const std::string& name);
   void restart(const std::string& name);
   void skew(const std::string& name, std::int64_t skew_us);
+  /// The NATS server crashes now and is back after `down_us`; JetStream state survives.
+  void restart_bus(std::int64_t down_us);
+  /// Cuts `a` from `b` for `duration_us`; a cut longer than the network's partition reset
+  /// also drops the bus connections across it.
+  void partition(const std::string& a, const std::string& b, std::int64_t duration_us);
+  /// Ends every fault: heals partitions, starts the bus server and every host that is down.
+  void heal_all();
   bool alive(const std::string& name) const;
   /// The running process of `name`, or nullptr while it is down.
   template <typename P>
@@ -96,6 +124,9 @@ class SimWorld final {
   core::Rng rng_;
   SimClock clock_;
   SimNetwork network_;
+  SimBusServer bus_server_;
+  SimKv kv_server_;
+  SimStore store_server_;
   std::map<std::string, Host> hosts_;
   std::vector<std::pair<std::string, std::string>> params_;
 };

@@ -1,0 +1,77 @@
+// sim: runs scenario files in a simulated world (virtual time, one seed, a trace hash).
+//
+//   sim run FILE... [--seed N] [--trace out.jsonl] [--speed max|N] [--check-determinism]
+//
+// Exit codes: 0 pass, 1 usage or config, 2 safety, 3 liveness, 4 nondeterminism.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sim/runner.h"
+
+#ifndef T26_COMMIT
+#define T26_COMMIT "unknown"
+#endif
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sim run FILE... [--seed N] [--trace out.jsonl] [--speed max|N] [--check-determinism]\n"
+    "exit codes: 0 pass, 1 usage or config, 2 safety, 3 liveness, 4 nondeterminism\n";
+
+int usage(const std::string& why) {
+  std::cerr << "sim: " << why << "\n" << kUsage;
+  return sim::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? sim::kExitUsage : sim::kExitPass;
+  }
+  if (args[0] != "run") return usage("unknown command '" + args[0] + "'");
+  sim::RunOptions options;
+  options.commit = T26_COMMIT;
+  std::vector<std::string> files;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "--seed" && has_value) {
+      char* end = nullptr;
+      options.seed = std::strtoull(args[++i].c_str(), &end, 10);
+      if (*end != '\0') return usage("--seed: not an unsigned integer: " + args[i]);
+    } else if (a == "--trace" && has_value) {
+      options.trace_path = args[++i];
+    } else if (a == "--speed" && has_value) {
+      const std::string v = args[++i];
+      options.speed = v == "max" ? 0 : std::atof(v.c_str());
+      if (v != "max" && options.speed <= 0)
+        return usage("--speed: expected max or a positive number, got " + v);
+    } else if (a == "--check-determinism") {
+      options.check_determinism = true;
+    } else if (a.rfind("--", 0) == 0) {
+      return usage("unknown or incomplete option '" + a + "'");
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) return usage("no scenario file given");
+  if (!options.trace_path.empty() && files.size() > 1)
+    return usage("--trace takes one scenario file");
+  int verdict = sim::kExitPass;
+  for (const std::string& file : files) {
+    auto scenario = sim::load_scenario(file);
+    if (!scenario) {
+      std::cerr << "sim: " << scenario.status().message << "\n";
+      return sim::kExitUsage;
+    }
+    const sim::RunOutcome outcome = sim::run_scenario(*scenario, options, std::cout);
+    if (outcome.exit_code == sim::kExitUsage) std::cerr << "sim: " << outcome.failure << "\n";
+    if (verdict == sim::kExitPass) verdict = outcome.exit_code;
+  }
+  return verdict;
+}

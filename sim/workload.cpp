@@ -1,0 +1,19 @@
+#include "sim/workload.h"
+
+#include "sim/workloads/bus_stream.h"
+
+namespace sim {
+
+core::Result<std::unique_ptr<Workload>> make_workload(
+    const std::map<std::string, std::string>& params) {
+  const std::string kind = params.count("kind") ? params.at("kind") : "";
+  if (kind == "bus_stream") {
+    auto p = parse_bus_stream_params(params);
+    if (!p) return p.status();
+    return std::unique_ptr<Workload>(std::make_unique<BusStreamWorkload>(*p));
+  }
+  return core::make_error(core::Errc::kConfig,
+                          "workload.kind: unknown workload \"{}\" (known: bus_stream)", kind);
+}
+
+}  // namespace sim

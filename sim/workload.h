@@ -1,0 +1,35 @@
+/// @file sim/workload.h
+/// @brief What a scenario runs: a Workload sets up its hosts in a world and judges the run.
+///
+/// The runner calls `setup` once, then runs the timeline (safety phase: `safety_violation`
+/// is asked after every event batch and must stay empty), then heals every fault and runs
+/// until `converged()` or the scenario's converge_within (liveness phase). The workload's
+/// oracle state lives in the workload, outside every host, so a crash cannot erase it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "sim/sim_world.h"
+
+namespace sim {
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  virtual void setup(SimWorld& world) = 0;
+  /// The first invariant broken so far, if any ("gap: expected seq 41, got 43").
+  virtual std::optional<std::string> safety_violation() const = 0;
+  virtual bool converged() const = 0;
+  /// Why it has not converged yet (for the liveness failure line).
+  virtual std::string progress() const = 0;
+};
+
+/// Builds the workload named by `params.at("kind")`; kConfig names an unknown kind or param.
+core::Result<std::unique_ptr<Workload>> make_workload(
+    const std::map<std::string, std::string>& params);
+
+}  // namespace sim
