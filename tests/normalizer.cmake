@@ -1,0 +1,3 @@
+t26_test(normalizer_test LABELS unit
+         SOURCES normalizer/bar_builder_test.cpp
+         LIBS t26_normalizer)
