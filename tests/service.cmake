@@ -1,0 +1,15 @@
+# Request signing, the live gateway's key check, service ports, and the secret canary run
+# through every binary (start-up, debug log, signed request, /health, /metrics, trace).
+t26_test(service_unit_test LABELS unit
+         SOURCES core/sign_test.cpp service/port_config_test.cpp service/key_check_test.cpp
+                 ../live_gateway/key_check.cpp
+         LIBS t26_core t26_sim)
+
+t26_test(secret_canary_test LABELS contract
+         SOURCES config/secret_canary_test.cpp
+         LIBS t26_core Threads::Threads)
+add_dependencies(secret_canary_test gateway live_gateway normalizer)
+target_compile_definitions(secret_canary_test PRIVATE
+                           T26_GATEWAY_BIN="$<TARGET_FILE:gateway>"
+                           T26_LIVE_GATEWAY_BIN="$<TARGET_FILE:live_gateway>"
+                           T26_NORMALIZER_BIN="$<TARGET_FILE:normalizer>")
