@@ -85,7 +85,9 @@ int run_shell(std::string_view program, const ShellOptions& options, const core:
               const std::function<std::shared_ptr<void>(ServiceContext&)>& wire) {
   core::log::Logger log(program);
   AsioClock clock;
-  ServiceShell shell(clock, options, secrets);
+  ShellOptions named = options;
+  named.logger = std::string(program);
+  ServiceShell shell(clock, std::move(named), secrets);
   core::Status st = shell.start();
   if (!st) {
     log.error("start failed", {{"error", st.message}});

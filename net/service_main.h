@@ -42,12 +42,16 @@ struct ConfigView {
 
 template <typename Config>
 ConfigView view_of(const Config& c) {
-  return {
-      c.service.log_format,
-      c.service.log_level,
-      config_summary(c),
-      config_to_yaml(c),
-      {c.service.name, c.service.port, c.monitoring.metrics_port, c.trace.path, config_summary(c)}};
+  return {.log_format = c.service.log_format,
+          .log_level = c.service.log_level,
+          .summary = config_summary(c),
+          .yaml = config_to_yaml(c),
+          .shell = {.service = c.service.name,
+                    .logger = "",  // run_shell names it after the binary
+                    .http_port = c.service.port,
+                    .metrics_port = c.monitoring.metrics_port,
+                    .trace_path = c.trace.path,
+                    .summary = config_summary(c)}};
 }
 
 using ConfigLoader = std::function<core::Status(const core::LoadOptions&, ConfigView&)>;

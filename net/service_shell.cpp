@@ -45,7 +45,7 @@ struct ServiceShell::Impl {
       : clock(c),
         options(std::move(o)),
         secrets(s),
-        log(options.service),
+        log(options.logger.empty() ? options.service : options.logger),
         uptime_seconds(metrics.gauge("t26_uptime_seconds", "Seconds since the service started.")),
         health_requests(request_counter("/health")),
         metrics_requests(request_counter("/metrics")),

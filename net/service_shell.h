@@ -33,6 +33,7 @@ class AsioClock;
 
 struct ShellOptions {
   std::string service;     // service.name: /health body, metric label, trace actor
+  std::string logger;      // log name, the binary's ("live_gateway"); "" = `service`
   int http_port = 0;       // service.port
   int metrics_port = 0;    // monitoring.metrics_port
   std::string trace_path;  // trace.path; "" = no trace

@@ -69,10 +69,12 @@ class FakeExchange {
   std::string target_;
 };
 
-int logged_port(const std::string& output, const char* field) {
+/// The ports from the shell's `listening http_port=.. metrics_port=..` line, once logged.
+std::optional<std::pair<int, int>> logged_ports(const std::string& output) {
+  static const std::regex kListening("listening http_port=(\\d+) metrics_port=(\\d+)\\s");
   std::smatch m;
-  std::regex re(std::string(field) + "=(\\d+)");
-  return std::regex_search(output, m, re) ? std::stoi(m[1]) : 0;
+  if (!std::regex_search(output, m, kListening)) return std::nullopt;
+  return std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
 }
 
 std::string http_get(int port, const char* path) {
@@ -138,23 +140,24 @@ TEST_CASE(
       testsupport::ServiceProcess p(b.path, args,
                                     {std::string("BINANCE_API_KEY=") + kCanaryKey,
                                      std::string("BINANCE_SECRET=") + kCanarySecret});
+      const bool ready =
+          p.read_until([](const std::string& out) { return logged_ports(out).has_value(); }, 30s);
+      const bool checked = !live || p.read_until("binance key check result=", 30s);
       INFO(b.name << " output:\n" << p.output());
-      REQUIRE(p.read_until(
-          [](const std::string& out) {
-            return std::regex_search(out, std::regex("metrics_port=\\d+\\s"));
-          },
-          30s));
-      if (live) REQUIRE(p.read_until("binance key check result=", 30s));
+      REQUIRE(ready);
+      REQUIRE(checked);
+      const auto [http_port, metrics_port] = *logged_ports(p.output());
 
-      const std::string health = http_get(logged_port(p.output(), "http_port"), "/health");
+      const std::string health = http_get(http_port, "/health");
       CHECK(health == fmt::format(R"({{"status":"ok","service":"{}"}})", b.service_name));
-      const std::string metrics = http_get(logged_port(p.output(), "metrics_port"), "/metrics");
+      const std::string metrics = http_get(metrics_port, "/metrics");
       CHECK(metrics.find(fmt::format("t26_build_info{{service=\"{}\",version=", b.service_name)) !=
             std::string::npos);
       CHECK(metrics.find("t26_start_time_seconds ") != std::string::npos);
 
       p.signal(SIGTERM);
       REQUIRE(p.wait() == 0);
+      INFO(b.name << " output after SIGTERM:\n" << p.output());
       const std::string trace = read_file(trace_path);
       CHECK_FALSE(trace.empty());
       CHECK(trace.find(fmt::format("Secret(fp={})", core::Secret(kCanarySecret).fingerprint())) !=
