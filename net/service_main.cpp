@@ -79,4 +79,28 @@ int run_until_signal(AsioClock& clock, const core::log::Logger& log) {
   return 0;
 }
 
+namespace detail {
+
+int run_shell(std::string_view program, const ShellOptions& options, const core::Secrets& secrets,
+              const std::function<std::shared_ptr<void>(ServiceContext&)>& wire) {
+  core::log::Logger log(program);
+  AsioClock clock;
+  ShellOptions named = options;
+  named.logger = std::string(program);
+  ServiceShell shell(clock, std::move(named), secrets);
+  core::Status st = shell.start();
+  if (!st) {
+    log.error("start failed", {{"error", st.message}});
+    return 1;
+  }
+  ServiceContext ctx{clock, shell, secrets, log};
+  std::shared_ptr<void> components = wire(ctx);
+  int code = run_until_signal(clock, log);
+  components.reset();
+  shell.stop();
+  return code;
+}
+
+}  // namespace detail
+
 }  // namespace net

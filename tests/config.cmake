@@ -4,7 +4,7 @@ t26_test(config_test LABELS unit
          LIBS t26_core)
 
 t26_test(service_binaries_test LABELS unit
-         SOURCES config/service_binaries_test.cpp
+         SOURCES config/service_binaries_test.cpp config/service_process.cpp
          LIBS t26_core nlohmann_json::nlohmann_json)
 add_dependencies(service_binaries_test gateway live_gateway normalizer)
 target_compile_definitions(service_binaries_test PRIVATE

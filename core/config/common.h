@@ -12,7 +12,7 @@ namespace core {
 /// | key | meaning | default |
 /// |---|---|---|
 /// | health_check_interval_sec | seconds between self checks, [1, 3600] | 30 |
-/// | metrics_port | Prometheus `/metrics` port, [1, 65535] | per service |
+/// | metrics_port | Prometheus `/metrics` port, [0, 65535]; 0 = any free port | per service |
 struct MonitoringConfig {
   double health_check_interval_sec = 30;
   int metrics_port = 9080;

@@ -6,7 +6,7 @@
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | service.name, .port | name in logs; HTTP API port | "gateway", 8080 |
+/// | service.name, .port | name in logs; HTTP port (/health), 0 = any free | "gateway", 8080 |
 /// | service.log_level | TRACE..OFF (env LOG_LEVEL overrides) | "INFO" |
 /// | service.log_format (+) | plain or json | "plain" |
 /// | service.workers | single-threaded shards, each owning a slice of the symbols, [1, 64] | 2 |

@@ -182,7 +182,7 @@ TEST_CASE("An out-of-range value fails naming the path and the value", "[config]
       "config: 'service.workers' must be an integer in [1, 64], got \"65\" in config text line 2");
   msg = error_of(core::load_gateway_config(text("monitoring:\n  metrics_port: 70000\n")));
   CHECK(msg ==
-        "config: 'monitoring.metrics_port' must be an integer in [1, 65535], got \"70000\" "
+        "config: 'monitoring.metrics_port' must be an integer in [0, 65535], got \"70000\" "
         "in config text line 2");
   msg = error_of(core::load_gateway_config(text("nats:\n  url: http://nats:4222\n")));
   CHECK(msg ==

@@ -1,9 +1,5 @@
 // Runs the built service binaries as a user would: exit codes, output, and the secret canary.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -16,88 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/secrets/secret.h"
+#include "tests/config/service_process.h"
 
 namespace {
 
 constexpr const char* kCanaryKey = "CANARY-key-7c1e2f9d0a";
 constexpr const char* kCanarySecret = "CANARY-secret-b44d19e3f2";
 
-/// A service binary run with exactly the given environment; stdout and stderr in one pipe.
-/// The destructor kills and reaps it, so no test leaves a process behind.
-class ServiceProcess {
- public:
-  ServiceProcess(const std::string& binary, std::vector<std::string> args,
-                 const std::vector<std::string>& env) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    args.insert(args.begin(), binary);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      dup2(fds[1], 2);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> argv, envp;
-      for (auto& a : args) argv.push_back(a.data());
-      for (auto e : env) envp.push_back(strdup(e.c_str()));
-      argv.push_back(nullptr);
-      envp.push_back(nullptr);
-      execve(binary.c_str(), argv.data(), envp.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_fd_ = fds[0];
-  }
-  ~ServiceProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_fd_ >= 0) close(out_fd_);
-  }
-
-  /// Reads output until `needle` shows up or the pipe closes or `timeout` passes.
-  bool read_until(const std::string& needle, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (output_.find(needle) == std::string::npos) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{out_fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[4096];
-      ssize_t n = read(out_fd_, buf, sizeof buf);
-      if (n <= 0) return output_.find(needle) != std::string::npos;
-      output_.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  /// Reads everything until exit and returns the exit code (-1 on timeout or signal).
-  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    read_until(kNeverPrinted, timeout);  // so: reads until EOF or timeout
-    int status = 0;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) return -1;
-      pollfd none{-1, 0, 0};
-      poll(&none, 0, 10);
-    }
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  void signal(int sig) { kill(pid_, sig); }
-  const std::string& output() const { return output_; }
-
- private:
-  static inline const std::string kNeverPrinted{'\0'};
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  bool exited_ = false;
-  std::string output_;
-};
+using testsupport::ServiceProcess;
 
 const std::vector<std::string> kCanaryEnv = {
     std::string("BINANCE_API_KEY=") + kCanaryKey, std::string("BINANCE_SECRET=") + kCanarySecret,
@@ -189,7 +111,10 @@ TEST_CASE("A bad argument exits 1 with the usage text", "[binaries]") {
 }
 
 TEST_CASE("A service runs until SIGTERM and then exits 0", "[binaries]") {
-  ServiceProcess p(T26_GATEWAY_BIN, {"--config", "config/local/gateway.yaml"}, kCanaryEnv);
+  ServiceProcess p(T26_GATEWAY_BIN,
+                   {"--config", "config/local/gateway.yaml", "--set", "service.port=0", "--set",
+                    "monitoring.metrics_port=0"},
+                   kCanaryEnv);
   REQUIRE(p.read_until("running", std::chrono::seconds(30)));
   p.signal(SIGTERM);
   REQUIRE(p.wait() == 0);

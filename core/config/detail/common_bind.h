@@ -7,11 +7,11 @@
 
 namespace core::config_detail {
 
-/// service.name, .port, .log_level, .log_format.
+/// service.name, .port (0 = any free port), .log_level, .log_format.
 template <typename Service>
 void bind_service_basics(Binder& b, Service& s) {
   b.text("name", s.name, Text::kToken);
-  b.integer("port", s.port, 1, 65535);
+  b.integer("port", s.port, 0, 65535);
   b.choice("log_level", s.log_level,
            {"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL", "OFF"});
   b.choice("log_format", s.log_format, {"plain", "json"});
