@@ -1,0 +1,5 @@
+# Sim HTTP/WebSocket twins: the shared contract suite over SimNetwork, sim-only fault cases,
+# and unit tests of the HTTP/1.1 and RFC 6455 wire code in sim/detail.
+t26_test(sim_http_contract_test LABELS contract
+         SOURCES contract/sim_http_contract_test.cpp
+         LIBS t26_sim)
