@@ -3,3 +3,6 @@
 t26_test(sim_http_contract_test LABELS contract
          SOURCES contract/sim_http_contract_test.cpp
          LIBS t26_sim)
+t26_test(sim_http_wire_test LABELS unit
+         SOURCES sim/http1_wire_test.cpp sim/ws_wire_test.cpp
+         LIBS t26_sim)
