@@ -195,3 +195,31 @@ TEST_CASE("SimHttpServer picks simulated ports from 30000 up and listens only on
   CHECK(*third->listen("server", sim::SimHttpServer::kFirstAutoPort) ==
         sim::SimHttpServer::kFirstAutoPort);
 }
+
+TEST_CASE("SimWsClient pings a quiet server and drops one that stops answering with 1006",
+          "[contract][sim]") {
+  SimHttpWorld world;
+  auto server = world.make_server(core::HttpServerOptions{});
+  WsLog server_log;
+  server->set_ws_handler([&](const core::HttpRequest&, std::shared_ptr<core::WsSession> s) {
+    record_session(*s, server_log);
+  });
+  const std::uint16_t port = start(world, *server);
+  core::WsClientOptions options;
+  options.ping_interval_us = kSecond;
+  sim::SimWsClient ws(world.clock(), world.net(), "client", options);
+  WsLog client_log;
+  ws.connect(ws_url(world, port, "/ws"), record_into(client_log));
+  REQUIRE(world.clock().run_until([&] { return client_log.opened; }, kDeadlineUs));
+  world.clock().run_for(10 * kSecond);  // quiet, but the pongs keep it alive
+  CHECK(ws.is_open());
+  CHECK_FALSE(client_log.closed.has_value());
+  const std::int64_t cut_us = world.clock().now_us();
+  world.net().partition("client", "server");  // shorter than the 10 s reset timeout
+  REQUIRE(world.clock().run_until([&] { return client_log.closed.has_value(); }, kDeadlineUs));
+  CHECK(client_log.closed->first == core::kWsCloseAbnormal);
+  CHECK(world.clock().now_us() - cut_us <= 3 * kSecond);
+  world.net().heal_all();
+  REQUIRE(world.clock().run_until([&] { return server_log.closed.has_value(); }, kDeadlineUs));
+  CHECK(server_log.closed->first == core::kWsCloseAbnormal);
+}
