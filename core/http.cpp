@@ -8,13 +8,6 @@ namespace core {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<std::uint16_t> default_port(std::string_view scheme) {
   if (scheme == "http" || scheme == "ws") return 80;
   if (scheme == "https" || scheme == "wss") return 443;
@@ -22,13 +15,6 @@ std::optional<std::uint16_t> default_port(std::string_view scheme) {
 }
 
 }  // namespace
-
-std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
-  for (const HttpHeader& h : headers) {
-    if (iequals(h.name, name)) return h.value;
-  }
-  return std::nullopt;
-}
 
 Result<Url> parse_url(std::string_view text) {
   const std::size_t sep = text.find("://");

@@ -15,21 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/headers.h"
 #include "core/status.h"
 
 namespace core {
-
-struct HttpHeader {
-  std::string name;
-  std::string value;
-  bool operator==(const HttpHeader&) const = default;
-};
-
-/// In wire order; a name may repeat.
-using Headers = std::vector<HttpHeader>;
-
-/// The value of the first header called `name` (any case), if present.
-std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...

@@ -122,7 +122,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto out = std::make_shared<http::response<http::string_body>>();
     out->version(version);
     out->result(static_cast<unsigned>(res.status));
-    for (const core::HttpHeader& h : res.headers) out->insert(h.name, h.value);
+    for (const core::Header& h : res.headers) out->insert(h.name, h.value);
     out->body() = std::move(res.body);
     if (out->find(http::field::content_length) == out->end()) out->prepare_payload();
     if (head) out->body().clear();  // Content-Length still tells the size of the GET answer

@@ -4,6 +4,9 @@
 
 #include "sim/host_ports.h"
 #include "sim/sim_bus.h"
+#include "sim/sim_http_client.h"
+#include "sim/sim_http_server.h"
+#include "sim/sim_ws_client.h"
 
 namespace sim {
 
@@ -18,6 +21,18 @@ std::unique_ptr<core::Kv> HostEnv::make_kv() const {
 
 std::unique_ptr<core::Store> HostEnv::make_store() const {
   return std::make_unique<HostStore>(world.store_server());
+}
+
+std::unique_ptr<core::HttpServer> HostEnv::make_http_server(core::HttpServerOptions options) const {
+  return std::make_unique<SimHttpServer>(clock, world.network(), name, options);
+}
+
+std::unique_ptr<core::HttpClient> HostEnv::make_http_client(core::HttpClientOptions options) const {
+  return std::make_unique<SimHttpClient>(clock, world.network(), name, options);
+}
+
+std::unique_ptr<core::WsClient> HostEnv::make_ws_client(core::WsClientOptions options) const {
+  return std::make_unique<SimWsClient>(clock, world.network(), name, options);
 }
 
 SimWorld::SimWorld(std::uint64_t seed, core::TraceWriter& trace)

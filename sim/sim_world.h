@@ -19,9 +19,12 @@
 #include <vector>
 
 #include "core/bus_options.h"
+#include "core/http.h"
 #include "core/ports/bus.h"
+#include "core/ports/http.h"
 #include "core/ports/kv.h"
 #include "core/ports/store.h"
+#include "core/ports/ws.h"
 #include "core/rng.h"
 #include "core/trace.h"
 #include "sim/sim_bus_server.h"
@@ -48,6 +51,10 @@ struct HostEnv {
   /// Handles on the world's Valkey and QuestDB; owned by the process, dropped on crash.
   std::unique_ptr<core::Kv> make_kv() const;
   std::unique_ptr<core::Store> make_store() const;
+  /// HTTP and WebSocket on this host over the world's SimNetwork (peers dial it by its name).
+  std::unique_ptr<core::HttpServer> make_http_server(core::HttpServerOptions options = {}) const;
+  std::unique_ptr<core::HttpClient> make_http_client(core::HttpClientOptions options = {}) const;
+  std::unique_ptr<core::WsClient> make_ws_client(core::WsClientOptions options = {}) const;
 };
 
 /// A simulated process: whatever the factory built. Destroyed on crash.

@@ -19,20 +19,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/headers.h"
 #include "core/status.h"
 
 namespace core {
-
-struct Header {
-  std::string name;
-  std::string value;
-  bool operator==(const Header&) const = default;
-};
-/// Ordered; a name may repeat. NATS header names are case-sensitive on the wire.
-using Headers = std::vector<Header>;
-
-/// The first value of header `name`, or "" if absent.
-std::string_view header_value(const Headers& headers, std::string_view name);
 
 struct BusMessage {
   std::string subject;

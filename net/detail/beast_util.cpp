@@ -31,7 +31,7 @@ http::request<http::string_body> to_beast(const core::Url& origin, core::HttpReq
   out.method_string(req.method);
   out.target(req.target.empty() ? "/" : req.target);
   out.version(11);
-  for (const core::HttpHeader& h : req.headers) out.insert(h.name, h.value);
+  for (const core::Header& h : req.headers) out.insert(h.name, h.value);
   if (out.find(http::field::host) == out.end()) out.set(http::field::host, host_header(origin));
   const bool has_length = out.find(http::field::content_length) != out.end();
   out.body() = std::move(req.body);

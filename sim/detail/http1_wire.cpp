@@ -47,7 +47,7 @@ bool has_header(const core::Headers& headers, std::string_view name) {
 }
 
 void write_headers(std::string& out, const core::Headers& headers) {
-  for (const core::HttpHeader& h : headers) out += fmt::format("{}: {}\r\n", h.name, h.value);
+  for (const core::Header& h : headers) out += fmt::format("{}: {}\r\n", h.name, h.value);
 }
 
 }  // namespace
@@ -165,7 +165,7 @@ std::string Http1Parser::take_rest() {
 }
 
 bool header_has_token(const core::Headers& headers, std::string_view name, std::string_view token) {
-  for (const core::HttpHeader& h : headers) {
+  for (const core::Header& h : headers) {
     if (!iequals(h.name, name)) continue;
     std::string_view rest = h.value;
     while (!rest.empty()) {

@@ -134,3 +134,47 @@ TEST_CASE("A scenario naming an unknown host or workload fails as a config error
   CHECK(outcome.exit_code == sim::kExitUsage);
   CHECK(outcome.failure == "config: workload.kind: unknown workload \"nope\" (known: bus_stream)");
 }
+
+namespace {
+
+struct PingServer final : sim::Process {
+  explicit PingServer(sim::HostEnv& env) : server(env.make_http_server()) {
+    server->set_handler([&env](const core::HttpRequest&, core::HttpResponder r) {
+      r.respond(core::HttpResponse{200, {}, "pong " + std::to_string(env.incarnation)});
+    });
+    REQUIRE(server->listen("", 8080).is_ok());
+  }
+  std::unique_ptr<core::HttpServer> server;
+};
+
+struct Caller final : sim::Process {
+  explicit Caller(sim::HostEnv& env) : client(env.make_http_client()) {}
+  std::unique_ptr<core::HttpClient> client;
+};
+
+}  // namespace
+
+TEST_CASE("SimWorld hosts talk HTTP over the simulated network, across a crash and restart",
+          "[sim][world]") {
+  core::TraceWriter trace;
+  sim::SimWorld world(9, trace);
+  world.add_host("api", [](sim::HostEnv& env) { return std::make_unique<PingServer>(env); });
+  world.add_host("caller", [](sim::HostEnv& env) { return std::make_unique<Caller>(env); });
+  auto call = [&] {
+    std::optional<core::Result<core::HttpResponse>> got;
+    world.process<Caller>("caller")->client->request(
+        core::Url{"http", "api", 8080, ""}, core::HttpRequest{"GET", "/ping", {}, ""}, 2 * kSecond,
+        [&](core::Result<core::HttpResponse> r) { got.emplace(std::move(r)); });
+    REQUIRE(world.clock().run_until([&] { return got.has_value(); }, 5 * kSecond));
+    return *got;
+  };
+  auto first = call();
+  REQUIRE(first.is_ok());
+  CHECK(first->body == "pong 1");
+  world.crash("api");
+  CHECK(call().status().code == core::Errc::kUnavailable);
+  world.restart("api");
+  auto again = call();
+  REQUIRE(again.is_ok());
+  CHECK(again->body == "pong 2");
+}
