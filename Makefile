@@ -4,7 +4,7 @@ CMAKE ?= cmake
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps test test-unit test-contract test-live bench lint-determinism format clean
+.PHONY: all deps test test-unit test-contract test-live bench lint-determinism format clean fixtures
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
@@ -23,6 +23,13 @@ test-unit test-contract: test-%:
 	$(CMAKE) -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DT26_SANITIZE=ON
 	$(CMAKE) --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -L '$*'
+
+# Regenerates fixtures/ from the raw captures (fixtures/SOURCES.md); byte-identical with libzstd 1.5.4.
+SHARED_FIXTURES ?= ../shared/fixtures
+fixtures:
+	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target fixtures_convert
+	$(BUILD)/bin/fixtures_convert $(SHARED_FIXTURES) fixtures
 
 lint-determinism:
 	ci/lint_determinism.sh

@@ -1,3 +1,3 @@
 t26_test(normalizer_test LABELS unit
          SOURCES normalizer/bar_builder_test.cpp
-         LIBS t26_normalizer)
+         LIBS t26_normalizer t26_sim)

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "normalizer/bar_builder.h"
+#include "sim/replay/line_reader.h"
 
 namespace {
 
@@ -113,16 +114,16 @@ TEST_CASE("BarBuilder closes quiet symbols when the watermark is advanced", "[no
 
 TEST_CASE("BarBuilder reproduces the reference bars computed from recorded Binance trades",
           "[normalizer][bars][fixtures]") {
-  std::ifstream trades(
-      "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv");
+  auto trades = sim::replay::LineReader::open(
+      "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv.zst");
   std::ifstream reference("fixtures/binance/derived/BTCUSDT-1m-bars-COMPUTED-from-trades-2024.csv");
-  REQUIRE(trades.good());
+  REQUIRE(trades.is_ok());
   REQUIRE(reference.good());
   BarBuilder b;
   std::string line;
-  std::getline(trades, line);  // trade_id,price,qty,trade_time_ms,...
+  REQUIRE(*trades->next(line));  // trade_id,price,qty,trade_time_ms,...
   std::map<std::int64_t, core::Bar> bars;
-  while (std::getline(trades, line)) {
+  while (*trades->next(line)) {
     const auto c = split(line);
     REQUIRE(b.add(trade(std::stoll(c[3]) * 1000, c[1], c[2], c[0])) == TradeOutcome::kAdded);
     for (const auto& u : b.take_changed()) bars[u.bar.ts_minute_us] = u.bar;
