@@ -70,14 +70,15 @@ Reply<NewOrderResult> ExchangeModel::new_order(const std::string& api_key,
   OrderRecord order;
   order.api_key = api_key;
   order.symbol = request.symbol;
-  order.order_id = s.next_order_id++;
-  order.client_order_id = request.new_client_order_id.value_or(next_client_order_id());
+  order.order_id = s.next_order_id;  // taken only when the order is accepted
+  order.client_order_id = request.new_client_order_id.value_or(std::string());
   order.side = request.side;
   order.type = request.type;
   order.time_in_force = request.time_in_force.value_or(core::TimeInForce::kGtc);
-  order.price = request.type == SpotOrderType::kMarket ? Decimal{} : *request.price;
-  order.orig_qty = request.quantity.value_or(Decimal{});
-  order.orig_quote_order_qty = request.quote_order_qty.value_or(Decimal{});
+  // Normalized so "60000.00000000" and "60000" carry the same (small) scale into products.
+  order.price = request.type == SpotOrderType::kMarket ? Decimal{} : request.price->normalized();
+  order.orig_qty = request.quantity.value_or(Decimal{}).normalized();
+  order.orig_quote_order_qty = request.quote_order_qty.value_or(Decimal{}).normalized();
   order.time_ms = order.update_time_ms = now_ms;
   const RespType resp = request.new_order_resp_type.value_or(
       request.type == SpotOrderType::kLimitMaker ? RespType::kAck : RespType::kFull);

@@ -15,9 +15,15 @@ using detail::sub;
 constexpr int kCommissionScale = 8;
 
 Decimal commission_of(const Decimal& received, const Decimal& rate) {
+  const Decimal one = Decimal::from_int(1);
+  Decimal amount = received.normalized();
+  // Keep the product within Decimal's 18 places; the digits dropped lie 7+ places below the
+  // commission's precision.
+  if (const int room = Decimal::kMaxScale - rate.normalized().scale(); amount.scale() > room) {
+    amount = detail::checked(amount.div_round(one, room, core::Rounding::kHalfUp));
+  }
   return detail::checked(
-      mul(received, rate)
-          .div_round(Decimal::from_int(1), kCommissionScale, core::Rounding::kHalfUp));
+      mul(amount, rate.normalized()).div_round(one, kCommissionScale, core::Rounding::kHalfUp));
 }
 
 bool rests(const OrderRecord& o) {
@@ -54,6 +60,8 @@ Reply<NewOrderResult> ExchangeModel::execute(SymbolState& s, OrderRecord order, 
     return BinanceError{400, -2010, "Account has insufficient balance for requested action."};
   }
   order.locked = lock;
+  ++s.next_order_id;
+  if (order.client_order_id.empty()) order.client_order_id = next_client_order_id();
   const OrderKey key{order.symbol, order.order_id};
   OrderRecord& rec = orders_[key] = std::move(order);
   by_client_id_[{rec.api_key, rec.symbol, rec.client_order_id}] = rec.order_id;

@@ -239,3 +239,25 @@ TEST_CASE("The account answer lists balances with free and locked in Binance's s
         R"({"asset":"USDT","free":"9500.00000000","locked":"500.00000000"}],)"
         R"("permissions":["SPOT"],"uid":1})");
 }
+
+TEST_CASE("Fees stay exact on a symbol with 8-place ticks and steps", "[mockex]") {
+  auto c = config();
+  core::SymbolInfo pepe;
+  pepe.symbol = "PEPEUSDT";
+  pepe.base_asset = "PEPE";
+  pepe.quote_asset = "USDT";
+  pepe.filters.price = core::PriceFilter{d("0.00000001"), d("1000"), d("0.00000001")};
+  pepe.filters.lot_size = core::LotSizeFilter{d("0.00000001"), d("1000"), d("0.00000001")};
+  c.symbols.push_back(pepe);
+  c.starting_balances["PEPE"] = d("10");
+  ExchangeModel m(c);
+  m.apply_depth_level("PEPEUSDT", Side::kBuy, d("0.12345678"), d("5"), kT0);
+  auto req = market(Side::kSell, "1.23456789");
+  req.symbol = "PEPEUSDT";
+  const auto r = accepted(m.new_order("alice", req, kT0));
+  REQUIRE(r.fills.size() == 1);
+  // 0.12345678 * 1.23456789 = 0.1524157763907942; 0.1% of it, half up at 8 places.
+  CHECK(r.order.cummulative_quote_qty == d("0.1524157763907942"));
+  CHECK(r.fills[0].commission == d("0.00015242"));
+  CHECK(free_of(m, "alice", "USDT") == d("10000.1522633563907942"));
+}
