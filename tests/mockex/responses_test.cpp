@@ -77,3 +77,12 @@ TEST_CASE("Query and cancel answers carry Binance's fields in order", "[mockex][
         R"("status":"CANCELED","timeInForce":"GTC","type":"LIMIT","side":"SELL",)"
         R"("selfTradePreventionMode":"NONE"})");
 }
+
+TEST_CASE("Binance enum spellings parse back", "[mockex][responses]") {
+  CHECK(sim::mockex::parse_resp_type("RESULT") == RespType::kResult);
+  CHECK(sim::mockex::parse_resp_type("full") == std::nullopt);
+  CHECK(sim::mockex::parse_binance_side("SELL") == Side::kSell);
+  CHECK(sim::mockex::parse_binance_side("sell") == std::nullopt);
+  CHECK(sim::mockex::parse_binance_time_in_force("FOK") == core::TimeInForce::kFok);
+  CHECK(sim::mockex::order_state_name(OrderState::kPartiallyFilled) == "PARTIALLY_FILLED");
+}
