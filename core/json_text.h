@@ -52,6 +52,11 @@ class ObjectWriter {
     append_bool(begin(key), value);
     return *this;
   }
+  /// `json` must already be valid JSON text (a nested object or array built by the caller).
+  ObjectWriter& raw(std::string_view key, std::string_view json) {
+    begin(key).append(json);
+    return *this;
+  }
   void close() { out_.push_back('}'); }
 
  private:
