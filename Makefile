@@ -34,6 +34,13 @@ fixtures:
 # Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared).
 test-scenarios: test-scenario
 
+# Release build with the benchmarks (bench/), then every bench/*_bench binary from the repo root.
+BUILD_BENCH ?= build-bench
+bench:
+	$(CMAKE) -S . -B $(BUILD_BENCH) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF -DT26_BENCH=ON
+	$(CMAKE) --build $(BUILD_BENCH) -j $(JOBS)
+	for b in $(BUILD_BENCH)/bin/*_bench; do $$b || exit 1; done
+
 lint-determinism:
 	ci/lint_determinism.sh
 

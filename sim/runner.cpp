@@ -108,6 +108,10 @@ core::Status schedule_timeline(SimWorld& world, const std::vector<TimelineEntry>
       act = [&world, a = e.targets[0], b = e.targets[1], d = *lasting] {
         world.partition(a, b, d);
       };
+    } else if (e.action == "store_down") {
+      act = [&world, d = *lasting] { world.store_down(d); };
+    } else if (e.action == "kv_down") {
+      act = [&world, d = *lasting] { world.kv_down(d); };
     } else if (e.action == "heal") {
       act = [&world] { world.heal_all(); };
     } else if (e.action == "crash") {
@@ -160,8 +164,9 @@ RunOutcome run_once(const Scenario& scenario, const RunOptions& options, std::ui
   RunOutcome outcome;
   outcome.seed = seed;
   const auto wall_start = std::chrono::steady_clock::now();
-  SimWorld world(seed, trace);
+  // The workload first: its oracle outlives the world, whose hosts report to it as they die.
   auto workload = make_workload(scenario.workload);
+  SimWorld world(seed, trace);
   core::Status status = workload ? draw_network(world, scenario.network) : workload.status();
   if (status) {
     (*workload)->setup(world);
