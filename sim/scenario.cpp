@@ -147,6 +147,38 @@ core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::s
   return s;
 }
 
+namespace {
+
+std::string flow_map(const std::map<std::string, std::string>& m) {
+  std::string out = "{";
+  for (const auto& [k, v] : m) out += fmt::format("{}{}: \"{}\"", out.size() > 1 ? ", " : "", k, v);
+  return out + "}";
+}
+
+}  // namespace
+
+std::string scenario_to_yaml(const Scenario& s) {
+  std::string out = fmt::format("name: \"{}\"\n", s.name);
+  if (s.seed) out += fmt::format("seed: {}\n", *s.seed);
+  if (!s.network.empty()) out += fmt::format("world: {{network: {}}}\n", flow_map(s.network));
+  out += fmt::format("workload: {}\n", flow_map(s.workload));
+  if (!s.timeline.empty()) out += "timeline:\n";
+  for (const TimelineEntry& e : s.timeline) {
+    out += fmt::format("  - {{at: {}us, {}: ", e.at_us, e.action);
+    if (e.targets.empty()) {
+      out += "{}";
+    } else {
+      out += "[";
+      for (std::size_t i = 0; i < e.targets.size(); ++i) out += (i ? ", " : "") + e.targets[i];
+      out += "]";
+    }
+    for (const auto& [k, v] : e.args) out += fmt::format(", {}: \"{}\"", k, v);
+    out += "}\n";
+  }
+  out += fmt::format("run_for: {}us\nconverge_within: {}us\n", s.run_for_us, s.converge_within_us);
+  return out;
+}
+
 core::Result<Scenario> load_scenario(const std::string& path) {
   std::ifstream in(path);
   if (!in) return make_error(Errc::kConfig, "{}: cannot open scenario file", path);

@@ -36,6 +36,7 @@ struct TimelineEntry {
                                             // store_down, kv_down
   std::vector<std::string> targets;         // hosts the action applies to
   std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
+  bool operator==(const TimelineEntry&) const = default;
 };
 
 struct Scenario {
@@ -50,6 +51,9 @@ struct Scenario {
 };
 
 core::Result<Scenario> load_scenario(const std::string& path);
+/// The scenario as a file `parse_scenario` reads back to the same scenario (path aside):
+/// how a failing property test hands over its counterexample.
+std::string scenario_to_yaml(const Scenario& scenario);
 core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string& path);
 
 /// "250ms" -> 250000. Negative values allowed ("-250ms"); a bare number is an error.

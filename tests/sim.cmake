@@ -1,3 +1,10 @@
+# Fault timelines drawn by rapidcheck; 25 worlds per run keep it to seconds. RC_PARAMS from
+# the environment (e.g. seed=N) reproduces a run.
+t26_test(bus_faults_property_test LABELS property
+         SOURCES sim/bus_faults_property_test.cpp
+         LIBS t26_sim
+         ENV "RC_PARAMS=max_success=25")
+
 t26_test(sim_test LABELS unit
          SOURCES sim/sim_network_test.cpp sim/sim_host_clock_test.cpp sim/scenario_test.cpp sim/sim_world_test.cpp
          LIBS t26_sim)

@@ -23,6 +23,11 @@ core::BusOptions bus_options() {
   return options;
 }
 
+// Both sides declare the stream: whichever reaches the server first creates it.
+core::StreamSpec stream_spec() {
+  return core::StreamSpec{kStream, {"simstream.>"}};
+}
+
 std::uint64_t parse_u64(std::string_view text) {
   std::uint64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
@@ -42,8 +47,7 @@ class StreamPublisher final : public Process {
 
  private:
   void create_stream() {
-    core::StreamSpec spec{kStream, {"simstream.>"}};
-    api_.ensure_stream(spec, [this](core::Status s) {
+    api_.ensure_stream(stream_spec(), [this](core::Status s) {
       if (!s.is_ok()) {
         env_.clock.call_after(kRetryUs, [this] { create_stream(); });
         return;
@@ -78,6 +82,7 @@ class StreamConsumer final : public Process {
         oracle_(oracle),
         bus_(env.make_bus(bus_options())),
         kv_(env.make_kv()),
+        api_(*bus_, env.clock),
         consumer_(*bus_, env.clock, spec(params)) {
     recover();
   }
@@ -100,7 +105,21 @@ class StreamConsumer final : public Process {
       }
       last_ = r->has_value() ? parse_u64(**r) : 0;
       env_.world.event(env_.name, "recovered").u64("last", last_);
-      consumer_.start([this](const core::JsMessage& m) { enqueue(m); }, [](core::Status) {});
+      consume();
+    });
+  }
+
+  void consume() {
+    api_.ensure_stream(stream_spec(), [this](core::Status s) {
+      if (!s.is_ok()) {
+        env_.clock.call_after(kRetryUs, [this] { consume(); });
+        return;
+      }
+      consumer_.start(
+          [this](const core::JsMessage& m) { enqueue(m); },
+          [this](core::Status started) {
+            env_.world.event(env_.name, "consumer_started").str("status", started.to_string());
+          });
     });
   }
 
@@ -149,6 +168,7 @@ class StreamConsumer final : public Process {
   BusStreamOracle& oracle_;
   std::unique_ptr<core::Bus> bus_;
   std::unique_ptr<core::Kv> kv_;
+  core::JsApi api_;
   core::JsConsumer consumer_;
   std::deque<core::JsMessage> queue_;
   bool busy_ = false;

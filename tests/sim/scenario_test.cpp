@@ -51,3 +51,31 @@ TEST_CASE("Durations need a unit", "[sim][scenario]") {
   CHECK_FALSE(sim::parse_duration_us("250").is_ok());
   CHECK_FALSE(sim::parse_duration_us("fast").is_ok());
 }
+
+TEST_CASE("A scenario written out reads back as the same scenario", "[sim][scenario]") {
+  auto s = sim::parse_scenario(R"(
+name: round trip
+seed: 99
+world: {network: {loss_ratio: 0.01}}
+workload: {kind: bus_stream, messages: 100, interval: 5ms}
+timeline:
+  - {at: 1s, bus_restart: {down_for: 1500ms}}
+  - {at: 2s, partition: [publisher, nats], for: 2s}
+  - {at: 3s, crash: consumer, restart_after: 500ms}
+  - {at: 4s, heal: {}}
+run_for: 5s
+converge_within: 20s
+)",
+                               "a.yaml");
+  REQUIRE(s.is_ok());
+  auto again = sim::parse_scenario(sim::scenario_to_yaml(*s), "b.yaml");
+  INFO(sim::scenario_to_yaml(*s));
+  REQUIRE(again.is_ok());
+  CHECK(again->name == s->name);
+  CHECK(again->seed == s->seed);
+  CHECK(again->network == s->network);
+  CHECK(again->workload == s->workload);
+  CHECK(again->timeline == s->timeline);
+  CHECK(again->run_for_us == s->run_for_us);
+  CHECK(again->converge_within_us == s->converge_within_us);
+}
