@@ -65,8 +65,7 @@ class MockexWorld {
 
   /// `params` + "&timestamp=<now>" signed with `secret`, in the query or as a form body.
   core::HttpResponse send_signed(std::string method, std::string path, std::string params,
-                                 bool in_body = false,
-                                 std::string key = "mockex-test-key",
+                                 bool in_body = false, std::string key = "mockex-test-key",
                                  std::string secret = "mockex-test-secret") {
     if (params.find("timestamp=") == std::string::npos)
       params += (params.empty() ? "" : "&") + std::string("timestamp=") + std::to_string(now_ms());

@@ -88,7 +88,8 @@ TEST_CASE("MockExchange serves exchangeInfo for the configured symbols with toda
   CHECK(info["symbols"][1]["symbol"] == "ETHUSDT");
   CHECK(info["rateLimits"][0]["limit"] == 6000);
   CHECK(r.body.find("MIN_NOTIONAL") == std::string::npos);
-  CHECK(r.body.find(R"({"filterType":"NOTIONAL","minNotional":"10.00000000")") != std::string::npos);
+  CHECK(r.body.find(R"({"filterType":"NOTIONAL","minNotional":"10.00000000")") !=
+        std::string::npos);
   CHECK(info["serverTime"] == w.now_ms());
 }
 
@@ -152,22 +153,24 @@ TEST_CASE("Signed requests fail with -2014, -2015, -1022 and -1021 as Binance an
   CHECK(no_key.body == R"({"code":-2014,"msg":"API-key format invalid."})");
   const auto unknown = w.send_signed("GET", "/api/v3/account", "", false, "who", "x");
   CHECK(unknown.status == 401);
-  CHECK(unknown.body == R"({"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."})");
+  CHECK(unknown.body ==
+        R"({"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."})");
   const auto bad_sig =
       w.send_signed("GET", "/api/v3/account", "", false, "mockex-test-key", "wrong-secret");
   CHECK(bad_sig.status == 400);
   CHECK(bad_sig.body == R"({"code":-1022,"msg":"Signature for this request is not valid."})");
-  const auto old = w.send_signed("GET", "/api/v3/account",
-                                 "timestamp=" + std::to_string(w.now_ms() - 6000));
+  const auto old =
+      w.send_signed("GET", "/api/v3/account", "timestamp=" + std::to_string(w.now_ms() - 6000));
   CHECK(old.status == 400);
   CHECK(old.body ==
         R"({"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."})");
-  const auto ahead = w.send_signed("GET", "/api/v3/account",
-                                   "timestamp=" + std::to_string(w.now_ms() + 2000));
-  CHECK(ahead.body ==
-        R"({"code":-1021,"msg":"Timestamp for this request was 1000ms ahead of the server's time."})");
-  const auto wide = w.send_signed("GET", "/api/v3/account",
-                                  "recvWindow=60000&timestamp=" + std::to_string(w.now_ms() - 6000));
+  const auto ahead =
+      w.send_signed("GET", "/api/v3/account", "timestamp=" + std::to_string(w.now_ms() + 2000));
+  CHECK(
+      ahead.body ==
+      R"({"code":-1021,"msg":"Timestamp for this request was 1000ms ahead of the server's time."})");
+  const auto wide = w.send_signed(
+      "GET", "/api/v3/account", "recvWindow=60000&timestamp=" + std::to_string(w.now_ms() - 6000));
   CHECK(wide.status == 200);
 }
 
@@ -188,13 +191,15 @@ TEST_CASE("Over the weight limit MockExchange answers 429 with Retry-After, then
   auto config = mockex_test::default_config();
   config.rate_limits.weight_per_minute = 3;
   MockexWorld w(std::move(config));
-  for (int i = 1; i <= 3; ++i) CHECK(header(w.get("/api/v3/ping"), "X-MBX-USED-WEIGHT-1M") == std::to_string(i));
+  for (int i = 1; i <= 3; ++i)
+    CHECK(header(w.get("/api/v3/ping"), "X-MBX-USED-WEIGHT-1M") == std::to_string(i));
   const auto limited = w.get("/api/v3/ping");
   CHECK(limited.status == 429);
   CHECK(header(limited, "Retry-After") == "60");
-  CHECK(limited.body ==
-        R"({"code":-1003,"msg":"Too much request weight used; current limit is 3 request weight )"
-        R"(per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."})");
+  CHECK(
+      limited.body ==
+      R"({"code":-1003,"msg":"Too much request weight used; current limit is 3 request weight )"
+      R"(per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."})");
   const auto banned = w.get("/api/v3/ping");
   CHECK(banned.status == 418);
   CHECK(header(banned, "Retry-After") == "120");

@@ -26,7 +26,8 @@ struct Listener {
     ws.connect("ws://server:" + std::to_string(w.port) + target,
                {[this] { open = true; }, [this](const std::string& t) { frames.push_back(t); },
                 [this](int code, const std::string&) { closed_code = code; }});
-    REQUIRE(w.clock.run_until([this] { return open || closed_code != 0; }, 5 * MockexWorld::kSecond));
+    REQUIRE(
+        w.clock.run_until([this] { return open || closed_code != 0; }, 5 * MockexWorld::kSecond));
     REQUIRE(open);
   }
   void wait_for(std::size_t n) {
@@ -50,8 +51,8 @@ TEST_CASE("A combined stream delivers recorded frames in order inside the stream
   w.feed_ws(wrap("btcusdt@trade", kTradeData));
   combined.wait_for(2);
   raw.wait_for(1);
-  CHECK(combined.frames ==
-        std::vector<std::string>{wrap("btcusdt@bookTicker", kBookData), wrap("btcusdt@trade", kTradeData)});
+  CHECK(combined.frames == std::vector<std::string>{wrap("btcusdt@bookTicker", kBookData),
+                                                    wrap("btcusdt@trade", kTradeData)});
   CHECK(raw.frames == std::vector<std::string>{kTradeData});
 }
 
@@ -59,10 +60,13 @@ TEST_CASE("SUBSCRIBE, LIST_SUBSCRIPTIONS and UNSUBSCRIBE answer with their id on
           "[mockex][ws]") {
   MockexWorld w;
   Listener l(w, "/ws/btcusdt@bookTicker");
-  REQUIRE(l.ws.send_text(R"({"method":"SUBSCRIBE","params":["btcusdt@trade","btcusdt@aggTrade"],"id":1})").is_ok());
+  REQUIRE(l.ws.send_text(
+                  R"({"method":"SUBSCRIBE","params":["btcusdt@trade","btcusdt@aggTrade"],"id":1})")
+              .is_ok());
   l.wait_for(1);
   CHECK(l.frames[0] == R"({"result":null,"id":1})");
-  REQUIRE(l.ws.send_text(R"({"method":"UNSUBSCRIBE","params":["btcusdt@bookTicker"],"id":"x2"})").is_ok());
+  REQUIRE(l.ws.send_text(R"({"method":"UNSUBSCRIBE","params":["btcusdt@bookTicker"],"id":"x2"})")
+              .is_ok());
   REQUIRE(l.ws.send_text(R"({"method":"LIST_SUBSCRIPTIONS","id":3})").is_ok());
   l.wait_for(3);
   CHECK(l.frames[1] == R"({"result":null,"id":"x2"})");
@@ -109,13 +113,16 @@ TEST_CASE("A replayed recording syncs depth with its snapshot: REST lastUpdateId
     const std::int64_t t0 = 1767225600000000;
     const std::vector<sim::replay::Record> records = {
         {t0, "binance.ws", "",
-         wrap("btcusdt@depth@100ms",
-              R"({"e":"depthUpdate","E":1,"s":"BTCUSDT","U":9,"u":10,"b":[["59990.00","5"]],"a":[]})")},
-        {t0 + 1000, "binance.rest", "GET https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000",
+         wrap(
+             "btcusdt@depth@100ms",
+             R"({"e":"depthUpdate","E":1,"s":"BTCUSDT","U":9,"u":10,"b":[["59990.00","5"]],"a":[]})")},
+        {t0 + 1000, "binance.rest",
+         "GET https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000",
          R"({"lastUpdateId":12,"bids":[["59999.00","1"]],"asks":[["60001.00","2"]]})"},
         {t0 + 2000, "binance.ws", "",
-         wrap("btcusdt@depth@100ms",
-              R"({"e":"depthUpdate","E":2,"s":"BTCUSDT","U":11,"u":13,"b":[["59999.00","0"],["59998.00","3"]],"a":[]})")},
+         wrap(
+             "btcusdt@depth@100ms",
+             R"({"e":"depthUpdate","E":2,"s":"BTCUSDT","U":11,"u":13,"b":[["59999.00","0"],["59998.00","3"]],"a":[]})")},
     };
     for (const auto& r : records) REQUIRE(writer->write(r).is_ok());
     REQUIRE(writer->close().is_ok());

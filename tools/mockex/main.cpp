@@ -52,9 +52,7 @@ std::string parse_args(int argc, char** argv, Args& a) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
-    auto value = [&]() -> const std::string* {
-      return i + 1 < args.size() ? &args[++i] : nullptr;
-    };
+    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     const std::string* v = nullptr;
     if (flag == "--loop") {
       a.loop = true;
@@ -148,8 +146,10 @@ int main(int argc, char** argv) {
   }
   for (const auto& path : args.recordings) {
     const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
-      if (!s) log.error("replay failed", {{"recording", path}, {"error", s.message}});
-      else log.info("replay finished", {{"recording", path}});
+      if (!s)
+        log.error("replay failed", {{"recording", path}, {"error", s.message}});
+      else
+        log.info("replay finished", {{"recording", path}});
     });
     if (!status) {
       fmt::print(stderr, "mockex: {}\n", status.message);
@@ -161,9 +161,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", port.status().message);
     return 1;
   }
-  fmt::print("mockex ready: http://{0}:{1}/api/v3 ws://{0}:{1}/ws ws://{0}:{1}/stream "
-             "http://{0}:{1}/metrics\n",
-             args.host, *port);
+  fmt::print(
+      "mockex ready: http://{0}:{1}/api/v3 ws://{0}:{1}/ws ws://{0}:{1}/stream "
+      "http://{0}:{1}/metrics\n",
+      args.host, *port);
   std::fflush(stdout);
   const int code = net::run_until_signal(clock, log);
   server.stop();
