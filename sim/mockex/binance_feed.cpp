@@ -38,6 +38,8 @@ std::string_view payload_of(std::string_view msg) {
 }  // namespace
 
 void MockExchange::Impl::on_record(const replay::Record& record) {
+  if (record.src == "coinbase.ws") return coinbase.on_frame(record.msg);
+  if (record.src == "kraken.ws.v1") return kraken.on_v1_frame(record.msg);
   if (record.src == "binance.rest") {
     const auto at = record.req.find("/api/v3/depth?");
     if (at == std::string::npos) return;

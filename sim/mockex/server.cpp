@@ -108,7 +108,14 @@ void MockExchange::Impl::handle(const core::HttpRequest& request,
   core::HttpResponse response;
   const std::string endpoint = request.method + " " + path;
   const auto route = routes.find(endpoint);
-  if (path == "/metrics" && request.method == "GET") {
+  const std::string query = q == std::string::npos ? "" : request.target.substr(q + 1);
+  std::optional<core::HttpResponse> venue;
+  if (request.method == "GET" && !(venue = coinbase.handle_rest(path, query)))
+    venue = kraken.handle_rest(path, query);
+  if (venue) {
+    response = std::move(*venue);
+    count_response(response.status);
+  } else if (path == "/metrics" && request.method == "GET") {
     ws_frames_total.inc(hub.frames_sent() - ws_frames_total.value());
     count_response(200);  // counted before rendering, so the page includes itself
     response.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
@@ -199,7 +206,7 @@ core::Status MockExchange::Impl::start_replay(const std::string& path,
   if (!reader) return reader.status();
   replay::ReplayOptions options{config.feed.speed, config.feed.max_speed};
   auto replayer = std::make_unique<replay::Replayer>(clock, options);
-  for (const char* src : {"binance.ws", "binance.rest"})
+  for (const char* src : {"binance.ws", "binance.rest", "coinbase.ws", "kraken.ws.v1"})
     replayer->on(src, [this](const replay::Record& r) { on_record(r); });
   replay::Replayer* raw = replayer.get();
   replayers.push_back(std::move(replayer));
@@ -235,7 +242,13 @@ core::Result<std::unique_ptr<MockExchange>> MockExchange::create(core::Clock& cl
   });
   server.set_ws_handler(
       [self](const core::HttpRequest& upgrade, std::shared_ptr<core::WsSession> session) {
-        if (!self->hub.accept(upgrade, session)) session->close(1008, "unknown stream path");
+        const std::string path = upgrade.target.substr(0, upgrade.target.find('?'));
+        if (path == "/coinbase")
+          self->coinbase.accept(std::move(session));
+        else if (path == "/kraken/v2")
+          self->kraken.accept(std::move(session));
+        else if (!self->hub.accept(upgrade, session))
+          session->close(1008, "unknown stream path");
       });
   return std::unique_ptr<MockExchange>(new MockExchange(std::move(impl)));
 }

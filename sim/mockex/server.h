@@ -8,7 +8,9 @@
 /// openOrders, account; signing.h for SIGNED ones), Binance rate limits (rate_limits.h) with
 /// their headers on every /api response, `/metrics` (Prometheus text: mockex_http_responses_total
 /// {code}, mockex_http_requests_total{endpoint}, mockex_orders_total, mockex_ws_frames_total),
-/// and market streams over websocket (stream_hub.h). Market data comes from recordings
+/// and market streams over websocket (stream_hub.h); Coinbase and Kraken public market data
+/// at /coinbase, /kraken/v2 and their REST ticker paths (venue_feeds.h, not rate limited).
+/// Market data comes from recordings
 /// replayed on the same clock (`replay`), or from `feed` directly.
 ///
 /// Request weight is counted per client IP; the ports do not carry the peer address, so the

@@ -15,6 +15,7 @@
 #include "sim/mockex/rate_limits.h"
 #include "sim/mockex/request_params.h"
 #include "sim/mockex/server.h"
+#include "sim/mockex/venue_feeds.h"
 #include "sim/replay/replayer.h"
 
 namespace sim::mockex {
@@ -96,6 +97,8 @@ struct MockExchange::Impl {
   ExchangeModel model;
   MarketData market;
   StreamHub hub;
+  CoinbaseFeed coinbase{clock};
+  KrakenFeed kraken{clock};
   RateLimiter limiter;
   core::metrics::Registry registry;
   core::metrics::Counter& orders_total;
