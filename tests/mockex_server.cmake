@@ -2,7 +2,7 @@
 # `mockex` binary on a free port driven by cpp-httplib and by the real CCXT client (npm ci
 # via `make deps` installs it into node_modules).
 t26_test(mockex_server_test LABELS unit
-         SOURCES mockex/server_test.cpp mockex/stream_test.cpp
+         SOURCES mockex/server_test.cpp mockex/stream_test.cpp mockex/venue_test.cpp
          LIBS t26_sim)
 
 # Debian builds cpp-httplib as a shared library (its pkg-config flags keep the ABI in line).
