@@ -1,0 +1,186 @@
+// MockExchange's Binance market-data feed: recorded combined-stream frames go to websocket
+// subscribers verbatim, into MarketData (trades, klines, best bid/ask) and into the model's
+// book; streams the recording lacks (aggTrade, kline_1m, ticker, miniTicker) are derived
+// from its trades, paced by the trades' event time like Binance's 1 s / 2 s updates.
+//
+// The recorded book: bookTicker levels until the symbol's first depth snapshot
+// (`binance.rest` GET /api/v3/depth), then the snapshot plus the depth diffs with
+// u > lastUpdateId, so GET /api/v3/depth and the diff stream share one U/u sequence.
+#include <algorithm>
+#include <cctype>
+
+#include "sim/mockex/detail/server_impl.h"
+#include "sim/mockex/market_responses.h"
+
+namespace sim::mockex {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::optional<Decimal> dec(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
+  auto d = Decimal::parse(j[key].get_ref<const std::string&>());
+  return d ? std::optional<Decimal>(*d) : std::nullopt;
+}
+
+/// The `data` text of `{"stream":"..","data":<payload>}` exactly as recorded.
+std::string_view payload_of(std::string_view msg) {
+  constexpr std::string_view kData = R"(,"data":)";
+  const auto at = msg.find(kData);
+  if (at == std::string_view::npos || msg.empty() || msg.back() != '}') return {};
+  return msg.substr(at + kData.size(), msg.size() - at - kData.size() - 1);
+}
+
+}  // namespace
+
+void MockExchange::Impl::on_record(const replay::Record& record) {
+  if (record.src == "coinbase.ws") return coinbase.on_frame(record.msg);
+  if (record.src == "kraken.ws.v1") return kraken.on_v1_frame(record.msg);
+  if (record.src == "binance.rest") {
+    const auto at = record.req.find("/api/v3/depth?");
+    if (at == std::string::npos) return;
+    const std::string query = record.req.substr(record.req.find('?', at) + 1);
+    for (const auto& [k, v] : parse_form(query))
+      if (k == "symbol" && model.symbol_info(v) != nullptr)
+        on_depth_snapshot(v, nlohmann::json::parse(record.msg, nullptr, false));
+    return;
+  }
+  const auto msg = nlohmann::json::parse(record.msg, nullptr, false);
+  if (msg.is_discarded() || !msg.is_object()) return;
+  if (msg.contains("stream") && msg["stream"].is_string()) {
+    const std::string stream = msg["stream"];
+    std::string_view payload = payload_of(record.msg);
+    const std::string dumped = payload.empty() ? msg["data"].dump() : std::string();
+    on_binance_frame(stream, payload.empty() ? dumped : payload);
+  }
+}
+
+void MockExchange::Impl::on_binance_frame(std::string_view stream, std::string_view payload) {
+  recorded_streams.emplace(stream);
+  hub.publish(stream, payload);
+  const auto at = stream.find('@');
+  if (at == std::string_view::npos) return;
+  const std::string_view kind = stream.substr(at + 1);
+  if (kind.starts_with("depth@"))
+    hub.publish(std::string(stream.substr(0, at)) + "@depth", payload);
+  else if (kind == "depth")
+    hub.publish(std::string(stream) + "@100ms", payload);
+
+  const bool known = kind == "trade" || kind == "aggTrade" || kind == "bookTicker" ||
+                     kind == "depth" || kind.starts_with("depth@");
+  if (!known) return;
+  const auto data = nlohmann::json::parse(payload, nullptr, false);
+  if (!data.is_object() || !data.contains("s") || !data["s"].is_string()) return;
+  const std::string symbol = data["s"];
+  if (model.symbol_info(symbol) == nullptr) return;
+  if (kind == "trade" || kind == "aggTrade")
+    on_trade_frame(symbol, kind, data);
+  else if (kind == "bookTicker")
+    on_book_ticker_frame(symbol, data);
+  else
+    on_depth_frame(symbol, data);
+}
+
+void MockExchange::Impl::on_trade_frame(const std::string& symbol, std::string_view kind,
+                                        const nlohmann::json& data) {
+  const auto price = dec(data, "p");
+  const auto qty = dec(data, "q");
+  const char* id_key = kind == "trade" ? "t" : "a";
+  if (!price || !qty || !data.contains(id_key) || !data.contains("T")) return;
+  TradeTick t{data[id_key].get<std::uint64_t>(), *price, *qty, data["T"].get<std::int64_t>(),
+              data.value("m", false)};
+  market.on_trade(symbol, t);
+  model.apply_trade(symbol, *price, *qty, t.buyer_maker ? Side::kSell : Side::kBuy, now_ms());
+  drain_model_events();
+  publish_derived(symbol, t, data.value("E", t.time_ms));
+}
+
+void MockExchange::Impl::publish_derived(const std::string& symbol, const TradeTick& t,
+                                         std::int64_t event_ms) {
+  const std::string prefix = lower(symbol) + "@";
+  if (!recorded_streams.contains(prefix + "aggTrade") && hub.has_subscribers(prefix + "aggTrade"))
+    hub.publish(prefix + "aggTrade", ws_agg_trade(symbol, t, event_ms));
+
+  FeedSymbol& fs = feed_symbols[symbol];
+  const SymbolMarket* m = market.get(symbol);
+  const Kline& kline = m->klines.rbegin()->second;
+  const std::string kline_stream = prefix + "kline_1m";
+  const bool new_kline = fs.kline_open_ms != kline.open_ms;
+  if (!recorded_streams.contains(kline_stream) && hub.has_subscribers(kline_stream)) {
+    if (new_kline && fs.kline_open_ms) {
+      const auto prev = m->klines.find(*fs.kline_open_ms);
+      if (prev != m->klines.end())
+        hub.publish(kline_stream, ws_kline(symbol, prev->second, true, event_ms));
+    }
+    if (new_kline || event_ms - fs.kline_sent_ms >= 2000) {
+      hub.publish(kline_stream, ws_kline(symbol, kline, false, event_ms));
+      fs.kline_sent_ms = event_ms;
+    }
+  }
+  fs.kline_open_ms = kline.open_ms;
+
+  if (event_ms - fs.ticker_sent_ms < 1000) return;
+  const bool full = hub.has_subscribers(prefix + "ticker");
+  const bool mini = hub.has_subscribers(prefix + "miniTicker");
+  if (!full && !mini) return;
+  const auto stats = market.stats(symbol, 24LL * 3600 * 1000);
+  if (full) hub.publish(prefix + "ticker", ws_ticker(symbol, m, *stats, false, event_ms));
+  if (mini) hub.publish(prefix + "miniTicker", ws_ticker(symbol, m, *stats, true, event_ms));
+  fs.ticker_sent_ms = event_ms;
+}
+
+void MockExchange::Impl::on_book_ticker_frame(const std::string& symbol,
+                                              const nlohmann::json& data) {
+  const auto bid = dec(data, "b");
+  const auto bid_qty = dec(data, "B");
+  const auto ask = dec(data, "a");
+  const auto ask_qty = dec(data, "A");
+  if (!bid || !bid_qty || !ask || !ask_qty) return;
+  market.on_book_ticker(symbol, *bid, *bid_qty, *ask, *ask_qty);
+  FeedSymbol& fs = feed_symbols[symbol];
+  if (fs.depth_synced) return;
+  if (data.contains("u")) market.set_update_id(symbol, data["u"].get<std::uint64_t>());
+  model.apply_book_ticker(symbol, *bid, *bid_qty, *ask, *ask_qty, now_ms());
+  drain_model_events();
+}
+
+void MockExchange::Impl::on_depth_snapshot(const std::string& symbol, const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("lastUpdateId")) return;
+  const std::int64_t now = now_ms();
+  // Whatever recorded liquidity the book holds (bookTicker levels, an older snapshot) goes.
+  for (const Side side : {Side::kBuy, Side::kSell})
+    for (const auto& [price, qty] : model.book(symbol)->depth(side, SIZE_MAX))
+      model.apply_depth_level(symbol, side, price, Decimal{}, now);
+  for (const auto& [key, side] : {std::pair{"bids", Side::kBuy}, std::pair{"asks", Side::kSell}}) {
+    for (const auto& level : body.value(key, nlohmann::json::array())) {
+      const auto price = Decimal::parse(level[0].get<std::string>());
+      const auto qty = Decimal::parse(level[1].get<std::string>());
+      if (price && qty) model.apply_depth_level(symbol, side, *price, *qty, now);
+    }
+  }
+  market.set_update_id(symbol, body["lastUpdateId"].get<std::uint64_t>());
+  feed_symbols[symbol].depth_synced = true;
+  drain_model_events();
+}
+
+void MockExchange::Impl::on_depth_frame(const std::string& symbol, const nlohmann::json& data) {
+  if (!feed_symbols[symbol].depth_synced || !data.contains("u")) return;
+  const auto u = data["u"].get<std::uint64_t>();
+  if (u <= market.get(symbol)->update_id) return;  // already in the snapshot
+  const std::int64_t now = now_ms();
+  for (const auto& [key, side] : {std::pair{"b", Side::kBuy}, std::pair{"a", Side::kSell}}) {
+    for (const auto& level : data.value(key, nlohmann::json::array())) {
+      const auto price = Decimal::parse(level[0].get<std::string>());
+      const auto qty = Decimal::parse(level[1].get<std::string>());
+      if (price && qty) model.apply_depth_level(symbol, side, *price, *qty, now);
+    }
+  }
+  market.set_update_id(symbol, u);
+  drain_model_events();
+}
+
+}  // namespace sim::mockex

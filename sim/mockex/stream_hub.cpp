@@ -1,0 +1,185 @@
+#include "sim/mockex/stream_hub.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_text.h"
+#include "sim/mockex/request_params.h"
+
+namespace sim::mockex {
+namespace {
+
+constexpr int kCloseGoingAway = 1001;
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto at = text.find(sep);
+    if (at != 0) out.emplace_back(text.substr(0, at));
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + 1);
+  }
+  return out;
+}
+
+std::string reply(const nlohmann::json& id, const std::string& result_json) {
+  return R"({"result":)" + result_json + R"(,"id":)" + id.dump() + "}";
+}
+
+std::string error_reply(int code, std::string_view msg, const nlohmann::json* id) {
+  std::string out = R"({"code":)" + std::to_string(code) + R"(,"msg":)";
+  core::json::append_string(out, msg);
+  if (id != nullptr) out += R"(,"id":)" + id->dump();
+  out.push_back('}');
+  return out;
+}
+
+bool valid_id(const nlohmann::json& id) {
+  return id.is_null() || id.is_number_integer() ||
+         (id.is_string() && id.get<std::string>().size() <= 36);
+}
+
+}  // namespace
+
+StreamHub::~StreamHub() {
+  drop_all();
+}
+
+bool StreamHub::accept(const core::HttpRequest& upgrade, std::shared_ptr<core::WsSession> ws) {
+  const auto q = upgrade.target.find('?');
+  const std::string path = upgrade.target.substr(0, q);
+  Session s{ws, false, {}};
+  std::vector<std::string> initial;
+  if (path == "/stream") {
+    s.combined = true;
+    const auto query = q == std::string::npos ? std::string() : upgrade.target.substr(q + 1);
+    for (const auto& [k, v] : parse_form(query))
+      if (k == "streams") initial = split(v, '/');
+  } else if (path.starts_with("/ws/")) {
+    initial = split(std::string_view(path).substr(4), '/');
+  } else if (path != "/ws") {
+    return false;
+  }
+  const std::uint64_t id = next_id_++;
+  sessions_.emplace(id, std::move(s));
+  for (const auto& stream : initial) subscribe(id, stream);
+  std::weak_ptr<int> alive = alive_;
+  ws->on_message([this, alive, id](const std::string& text) {
+    if (!alive.expired()) on_text(id, text);
+  });
+  ws->on_close([this, alive, id](int, const std::string&) {
+    if (!alive.expired()) remove(id);
+  });
+  return true;
+}
+
+void StreamHub::publish(std::string_view stream, std::string_view payload) {
+  const auto it = by_stream_.find(stream);
+  if (it == by_stream_.end()) return;
+  const std::set<std::uint64_t> ids = it->second;  // a drop below may change the index
+  for (const std::uint64_t id : ids) {
+    const auto s = sessions_.find(id);
+    if (s != sessions_.end()) send(s->second, stream, payload);
+  }
+}
+
+bool StreamHub::has_subscribers(std::string_view stream) const {
+  const auto it = by_stream_.find(stream);
+  return it != by_stream_.end() && !it->second.empty();
+}
+
+void StreamHub::drop_all() {
+  auto sessions = std::move(sessions_);
+  sessions_.clear();
+  by_stream_.clear();
+  for (auto& [id, s] : sessions) s.ws->close(kCloseGoingAway, "mockex: scripted disconnect");
+}
+
+void StreamHub::drop_after_frames(std::uint64_t frames) {
+  drop_at_frames_ = frames == 0 ? 0 : frames_sent_ + frames;
+}
+
+void StreamHub::send(Session& s, std::string_view stream, std::string_view payload) {
+  if (s.combined) {
+    std::string text = R"({"stream":)";
+    core::json::append_string(text, stream);
+    text += R"(,"data":)";
+    text.append(payload);
+    text.push_back('}');
+    (void)s.ws->send_text(std::move(text));
+  } else {
+    (void)s.ws->send_text(std::string(payload));
+  }
+  ++frames_sent_;
+  if (drop_at_frames_ != 0 && frames_sent_ >= drop_at_frames_) {
+    drop_at_frames_ = 0;
+    drop_all();
+  }
+}
+
+void StreamHub::on_text(std::uint64_t id, const std::string& text) {
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  Session& s = it->second;
+  const auto msg = nlohmann::json::parse(text, nullptr, false);
+  if (msg.is_discarded() || !msg.is_object()) {
+    (void)s.ws->send_text(
+        error_reply(3, "Invalid JSON: expected value at line 1 column 1", nullptr));
+    return;
+  }
+  const nlohmann::json id_json = msg.value("id", nlohmann::json());
+  if (!msg.contains("method") || !msg["method"].is_string() || !valid_id(id_json)) {
+    (void)s.ws->send_text(error_reply(2, "Invalid request: missing or bad method or id", &id_json));
+    return;
+  }
+  const std::string method = msg["method"];
+  const nlohmann::json params = msg.value("params", nlohmann::json::array());
+  if (method == "SUBSCRIBE" || method == "UNSUBSCRIBE") {
+    if (!params.is_array()) {
+      (void)s.ws->send_text(error_reply(2, "Invalid request: params must be an array", &id_json));
+      return;
+    }
+    for (const auto& p : params) {
+      if (!p.is_string()) continue;
+      if (method == "SUBSCRIBE")
+        subscribe(id, p.get<std::string>());
+      else
+        unsubscribe(id, p.get<std::string>());
+    }
+    (void)s.ws->send_text(reply(id_json, "null"));
+  } else if (method == "LIST_SUBSCRIPTIONS") {
+    (void)s.ws->send_text(reply(id_json, nlohmann::json(s.streams).dump()));
+  } else if (method == "SET_PROPERTY" && params.size() == 2 && params[0] == "combined" &&
+             params[1].is_boolean()) {
+    s.combined = params[1].get<bool>();
+    (void)s.ws->send_text(reply(id_json, "null"));
+  } else if (method == "GET_PROPERTY" && params.size() == 1 && params[0] == "combined") {
+    (void)s.ws->send_text(reply(id_json, s.combined ? "true" : "false"));
+  } else if (method == "SET_PROPERTY" || method == "GET_PROPERTY") {
+    (void)s.ws->send_text(error_reply(0, "Unknown property", &id_json));
+  } else {
+    (void)s.ws->send_text(error_reply(2, "Invalid request: unknown method", &id_json));
+  }
+}
+
+void StreamHub::subscribe(std::uint64_t id, const std::string& stream) {
+  Session& s = sessions_.at(id);
+  if (!by_stream_[stream].insert(id).second) return;
+  s.streams.push_back(stream);
+}
+
+void StreamHub::unsubscribe(std::uint64_t id, const std::string& stream) {
+  Session& s = sessions_.at(id);
+  const auto it = by_stream_.find(stream);
+  if (it == by_stream_.end() || it->second.erase(id) == 0) return;
+  if (it->second.empty()) by_stream_.erase(it);
+  std::erase(s.streams, stream);
+}
+
+void StreamHub::remove(std::uint64_t id) {
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  for (const auto& stream : std::vector<std::string>(it->second.streams)) unsubscribe(id, stream);
+  sessions_.erase(it);
+}
+
+}  // namespace sim::mockex

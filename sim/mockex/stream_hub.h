@@ -1,0 +1,69 @@
+/// @file sim/mockex/stream_hub.h
+/// @brief `StreamHub`: Binance market-stream websocket sessions on the mock's port: raw
+/// `/ws/<stream>`, combined `/stream?streams=a/b` (`{"stream":..,"data":..}`), the control
+/// methods SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY on any
+/// connection, fan-out of payloads by stream name, and scripted disconnects for tests.
+///
+/// Stream names are matched as sent (Binance lowercases symbols: "btcusdt@trade"). Sessions
+/// are served in connection order, each session's frames in publish order. Runs on the loop
+/// thread of the HttpServer that hands it sessions; sessions' callbacks hold only a weak token,
+/// so the hub may be destroyed before them. Pings are answered by the HttpServer adapter.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/http.h"
+#include "core/ports/ws.h"
+
+namespace sim::mockex {
+
+class StreamHub {
+ public:
+  StreamHub() = default;
+  ~StreamHub();
+  StreamHub(const StreamHub&) = delete;
+  StreamHub& operator=(const StreamHub&) = delete;
+
+  /// Takes a session upgraded on `/ws[/<stream>]` or `/stream?streams=...`; false (the caller
+  /// closes it) for any other path.
+  bool accept(const core::HttpRequest& upgrade, std::shared_ptr<core::WsSession> session);
+  /// Sends `payload` (the unwrapped event) to every session subscribed to `stream`.
+  void publish(std::string_view stream, std::string_view payload);
+  bool has_subscribers(std::string_view stream) const;
+
+  /// Closes every session now (code 1006-like drop is the client's view; we send 1001).
+  void drop_all();
+  /// Drops every session once `frames` more frames have been sent in total (0 = off).
+  void drop_after_frames(std::uint64_t frames);
+
+  std::size_t session_count() const { return sessions_.size(); }
+  std::uint64_t frames_sent() const { return frames_sent_; }
+
+ private:
+  struct Session {
+    std::shared_ptr<core::WsSession> ws;
+    bool combined = false;
+    std::vector<std::string> streams;  // in subscription order
+  };
+
+  void on_text(std::uint64_t id, const std::string& text);
+  void subscribe(std::uint64_t id, const std::string& stream);
+  void unsubscribe(std::uint64_t id, const std::string& stream);
+  void remove(std::uint64_t id);
+  void send(Session& s, std::string_view stream, std::string_view payload);
+
+  std::map<std::uint64_t, Session> sessions_;
+  std::map<std::string, std::set<std::uint64_t>, std::less<>> by_stream_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t frames_sent_ = 0;
+  std::uint64_t drop_at_frames_ = 0;  // 0 = off
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace sim::mockex

@@ -1,0 +1,172 @@
+// mockex: the Binance Spot mock exchange (sim::mockex::MockExchange) behind a real HTTP and
+// websocket server, fed by recordings. Usage in kUsage; prints one line with its URLs when
+// ready; a bad flag or an unreadable file is a one-line error and exit 1.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+#include "net/asio_clock.h"
+#include "net/beast_http_server.h"
+#include "net/service_main.h"
+#include "sim/mockex/server.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: mockex [options]
+  --listen HOST:PORT        address to serve on (default 127.0.0.1:8088; port 0 = any free)
+  --port N                  same as --listen 127.0.0.1:N
+  --recording FILE...       recordings to replay (repeatable; also --replay FILE)
+  --speed N|max             replay pace: N times the recorded pace, or as fast as possible
+  --loop                    start each recording again after its last frame
+  --symbols A,B             tradable symbols (default BTCUSDT,ETHUSDT)
+  --config FILE             YAML: api_keys, starting_balances, rates, rate_limits, replay
+  --exchange-info FILE      recording holding the exchangeInfo body
+                            (default fixtures/binance/exchangeInfo_2021-10-12.jsonl.zst)
+  --api-key K --api-secret S  replace the key pairs with this one
+)";
+
+struct Args {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8088;
+  std::vector<std::string> recordings;
+  std::string config_path;
+  std::string exchange_info = std::string(sim::mockex::kDefaultExchangeInfoRecording);
+  std::string symbols, speed, api_key, api_secret;
+  bool loop = false;
+};
+
+bool parse_port(const std::string& text, std::uint16_t& port) {
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < 0 || v > 65535) return false;
+  port = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+/// Empty on success, else the one-line error.
+std::string parse_args(int argc, char** argv, Args& a) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
+    const std::string* v = nullptr;
+    if (flag == "--loop") {
+      a.loop = true;
+    } else if (flag == "--help" || flag == "-h") {
+      return "help";
+    } else if (flag == "--recording" || flag == "--replay") {
+      if ((v = value()) == nullptr) return flag + " needs a file";
+      a.recordings.push_back(*v);
+      while (flag == "--recording" && i + 1 < args.size() && !args[i + 1].starts_with("--"))
+        a.recordings.push_back(args[++i]);
+    } else if ((v = value()) == nullptr) {
+      return "unknown flag or missing value: " + flag;
+    } else if (flag == "--port") {
+      if (!parse_port(*v, a.port)) return "--port: not a port: " + *v;
+    } else if (flag == "--listen") {
+      const auto colon = v->rfind(':');
+      if (colon == std::string::npos || !parse_port(v->substr(colon + 1), a.port))
+        return "--listen: expected HOST:PORT, got " + *v;
+      a.host = v->substr(0, colon);
+    } else if (flag == "--speed") {
+      a.speed = *v;
+    } else if (flag == "--symbols") {
+      a.symbols = *v;
+    } else if (flag == "--config") {
+      a.config_path = *v;
+    } else if (flag == "--exchange-info") {
+      a.exchange_info = *v;
+    } else if (flag == "--api-key") {
+      a.api_key = *v;
+    } else if (flag == "--api-secret") {
+      a.api_secret = *v;
+    } else {
+      return "unknown flag: " + flag;
+    }
+  }
+  if (a.api_key.empty() != a.api_secret.empty()) return "--api-key and --api-secret go together";
+  return {};
+}
+
+/// Builds the config from the flags (flags override the YAML file). Empty on success.
+std::string make_config(const Args& a, sim::mockex::MockexConfig& c) {
+  if (!a.config_path.empty())
+    if (auto s = sim::mockex::load_mockex_config(a.config_path, c); !s) return s.message;
+  if (!a.symbols.empty()) {
+    c.symbols.clear();
+    for (std::size_t from = 0; from <= a.symbols.size();) {
+      const auto comma = std::min(a.symbols.find(',', from), a.symbols.size());
+      if (comma > from) c.symbols.push_back(a.symbols.substr(from, comma - from));
+      from = comma + 1;
+    }
+  }
+  if (a.speed == "max") {
+    c.feed.max_speed = true;
+  } else if (!a.speed.empty()) {
+    char* end = nullptr;
+    c.feed.speed = std::strtod(a.speed.c_str(), &end);
+    if (*end != '\0' || c.feed.speed <= 0) return "--speed: expected a number > 0 or max";
+  }
+  if (a.loop) c.feed.loop = true;
+  if (!a.api_key.empty()) c.api_keys = {{a.api_key, core::Secret(a.api_secret)}};
+  auto info = sim::mockex::read_exchange_info_recording(a.exchange_info);
+  if (!info) return info.status().message;
+  c.exchange_info_json = std::move(*info);
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  sim::mockex::MockexConfig config;
+  if (auto err = parse_args(argc, argv, args); !err.empty()) {
+    if (err == "help") {
+      fmt::print("{}", kUsage);
+      return 0;
+    }
+    fmt::print(stderr, "mockex: {}\n", err);
+    return 1;
+  }
+  if (auto err = make_config(args, config); !err.empty()) {
+    fmt::print(stderr, "mockex: {}\n", err);
+    return 1;
+  }
+  core::log::Logger log("mockex");
+  net::AsioClock clock;
+  net::BeastHttpServer server(clock);
+  auto exchange = sim::mockex::MockExchange::create(clock, server, std::move(config));
+  if (!exchange) {
+    fmt::print(stderr, "mockex: {}\n", exchange.status().message);
+    return 1;
+  }
+  for (const auto& path : args.recordings) {
+    const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
+      if (!s)
+        log.error("replay failed", {{"recording", path}, {"error", s.message}});
+      else
+        log.info("replay finished", {{"recording", path}});
+    });
+    if (!status) {
+      fmt::print(stderr, "mockex: {}\n", status.message);
+      return 1;
+    }
+  }
+  const auto port = server.listen(args.host, args.port);
+  if (!port) {
+    fmt::print(stderr, "mockex: {}\n", port.status().message);
+    return 1;
+  }
+  fmt::print(
+      "mockex ready: http://{0}:{1}/api/v3 ws://{0}:{1}/ws ws://{0}:{1}/stream "
+      "http://{0}:{1}/metrics\n",
+      args.host, *port);
+  std::fflush(stdout);
+  const int code = net::run_until_signal(clock, log);
+  server.stop();
+  return code;
+}
