@@ -125,10 +125,10 @@ TEST_CASE("BinanceCodec counts malformed frames by reason") {
                      log.sink) == malformed(MalformedReason::kMissingField));
   CHECK(codec.decode(R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1.2.3","q":"1","T":1,"m":true})",
                      kRecv, log.sink) == malformed(MalformedReason::kBadNumber));
-  CHECK(codec.decode(R"({"e":"trade","s":"BTCUSDT","t":-1,"p":"1","q":"1","T":1,"m":true})",
-                     kRecv, log.sink) == malformed(MalformedReason::kBadNumber));
-  CHECK(codec.decode(R"({"e":"trade","s":"btc/usdt","t":1,"p":"1","q":"1","T":1,"m":true})",
-                     kRecv, log.sink) == malformed(MalformedReason::kUnknownSymbol));
+  CHECK(codec.decode(R"({"e":"trade","s":"BTCUSDT","t":-1,"p":"1","q":"1","T":1,"m":true})", kRecv,
+                     log.sink) == malformed(MalformedReason::kBadNumber));
+  CHECK(codec.decode(R"({"e":"trade","s":"btc/usdt","t":1,"p":"1","q":"1","T":1,"m":true})", kRecv,
+                     log.sink) == malformed(MalformedReason::kUnknownSymbol));
   CHECK(codec.decode(R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":1})", kRecv,
                      log.sink) == malformed(MalformedReason::kBadValue));
   CHECK(log.ticks.empty());
@@ -146,8 +146,8 @@ TEST_CASE("BinanceCodec loses nothing around a malformed frame") {
   BinanceCodec codec;
   TickLog log;
   CHECK(codec.decode(kTrade, kRecv, log.sink) == ok(1));
-  CHECK(codec.decode(R"({"stream":"ethusdt@bookTicker","data":{"u":1,"s":)", kRecv + 1,
-                     log.sink) == malformed(MalformedReason::kBadJson));
+  CHECK(codec.decode(R"({"stream":"ethusdt@bookTicker","data":{"u":1,"s":)", kRecv + 1, log.sink) ==
+        malformed(MalformedReason::kBadJson));
   CHECK(codec.decode(kBookTicker, kRecv + 2, log.sink) == ok(1));
   REQUIRE(log.ticks.size() == 2);
   CHECK(log.ticks[0].trade_id == "3071245454");
@@ -180,8 +180,8 @@ TEST_CASE("BinanceCodec decodes REST bookTicker bodies, one object or an array")
   CHECK(text(t.ask_qty) == "9.00000000");
   CHECK(log.ticks[2].symbol == "ETHUSDT");
   CHECK(text(log.ticks[2].ask_qty) == "8");
-  CHECK(codec.decode_rest_book_ticker(R"({"symbol":"LTCBTC","bidPrice":"4"})", kRecv,
-                                      log.sink) == malformed(MalformedReason::kMissingField));
+  CHECK(codec.decode_rest_book_ticker(R"({"symbol":"LTCBTC","bidPrice":"4"})", kRecv, log.sink) ==
+        malformed(MalformedReason::kMissingField));
 }
 
 TEST_CASE("BinanceCodec decodes REST 24hr bodies, FULL and MINI, at their close time") {
@@ -223,26 +223,26 @@ TEST_CASE("BinanceCodec decodes every frame of the committed recordings") {
   };
   const auto btc = decode_fixture(
       "fixtures/binance/BTCUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst", "binance.ws", decode);
-  CHECK(btc.ticks == std::map<std::string, std::uint64_t>{{"trade BTCUSDT", 19904},
-                                                          {"book BTCUSDT", 73174}});
+  CHECK(btc.ticks ==
+        std::map<std::string, std::uint64_t>{{"trade BTCUSDT", 19904}, {"book BTCUSDT", 73174}});
   CHECK(btc.stats.frames_ignored == 6495);  // depth@100ms
   CHECK(btc.stats.malformed_total() == 0);
 
   const auto eth = decode_fixture(
       "fixtures/binance/ETHUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst", "binance.ws", decode);
-  CHECK(eth.ticks == std::map<std::string, std::uint64_t>{{"trade ETHUSDT", 14515},
-                                                          {"book ETHUSDT", 58758}});
+  CHECK(eth.ticks ==
+        std::map<std::string, std::uint64_t>{{"trade ETHUSDT", 14515}, {"book ETHUSDT", 58758}});
   CHECK(eth.stats.frames_ignored == 0);
 
   const auto old = decode_fixture("fixtures/binance/BTCUSDT_2023-04-05T0000Z-0007Z.jsonl.zst",
                                   "binance.ws", decode);
-  CHECK(old.ticks == std::map<std::string, std::uint64_t>{{"trade BTCUSDT", 3144},
-                                                          {"book BTCUSDT", 8015}});
+  CHECK(old.ticks ==
+        std::map<std::string, std::uint64_t>{{"trade BTCUSDT", 3144}, {"book BTCUSDT", 8015}});
   CHECK(old.stats.frames_ignored == 3929);
 
   const auto cf = decode_fixture(
-      "fixtures/binance/cryptofeed_2021-10-12T0028Z_ws_and_depth_snapshots.jsonl.zst",
-      "binance.ws", decode);
+      "fixtures/binance/cryptofeed_2021-10-12T0028Z_ws_and_depth_snapshots.jsonl.zst", "binance.ws",
+      decode);
   CHECK(cf.ticks == std::map<std::string, std::uint64_t>{{"book BLZETH", 1},
                                                          {"book LRCBTC", 9},
                                                          {"book NKNUSDT", 74},

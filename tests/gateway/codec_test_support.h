@@ -28,8 +28,12 @@ inline std::string text(const std::optional<core::Decimal>& d) {
   return d ? d->to_string() : std::string();
 }
 
-inline DecodeResult ok(std::size_t ticks) { return {DecodeOutcome::kOk, MalformedReason::kNone, ticks}; }
-inline DecodeResult ignored() { return {DecodeOutcome::kIgnored, MalformedReason::kNone, 0}; }
+inline DecodeResult ok(std::size_t ticks) {
+  return {DecodeOutcome::kOk, MalformedReason::kNone, ticks};
+}
+inline DecodeResult ignored() {
+  return {DecodeOutcome::kIgnored, MalformedReason::kNone, 0};
+}
 inline DecodeResult malformed(MalformedReason reason, std::size_t ticks = 0) {
   return {DecodeOutcome::kMalformed, reason, ticks};
 }

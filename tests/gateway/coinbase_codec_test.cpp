@@ -78,14 +78,15 @@ TEST_CASE("CoinbaseCodec decodes a ticker at the envelope time with best bid and
 TEST_CASE("CoinbaseCodec ignores heartbeats, subscriptions, other channels and errors") {
   CoinbaseCodec codec;
   TickLog log;
-  CHECK(codec.decode(R"({"channel":"heartbeats","client_id":"","timestamp":"2023-06-23T20:31:26Z",)"
-                     R"("sequence_num":0,"events":[{"current_time":"x","heartbeat_counter":3049}]})",
-                     kRecv, log.sink) == ignored());
+  CHECK(
+      codec.decode(R"({"channel":"heartbeats","client_id":"","timestamp":"2023-06-23T20:31:26Z",)"
+                   R"("sequence_num":0,"events":[{"current_time":"x","heartbeat_counter":3049}]})",
+                   kRecv, log.sink) == ignored());
   CHECK(codec.decode(R"({"channel":"subscriptions","timestamp":"2026-08-09T21:05:48Z",)"
                      R"("sequence_num":2,"events":[{"subscriptions":{"ticker":["BTC-USD"]}}]})",
                      kRecv, log.sink) == ignored());
-  CHECK(codec.decode(R"({"channel":"l2_data","sequence_num":3,"events":[]})", kRecv,
-                     log.sink) == ignored());
+  CHECK(codec.decode(R"({"channel":"l2_data","sequence_num":3,"events":[]})", kRecv, log.sink) ==
+        ignored());
   CHECK(codec.decode(R"({"type":"error","message":"failure to subscribe"})", kRecv, log.sink) ==
         ignored());
   CHECK(log.ticks.empty());
