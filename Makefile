@@ -4,7 +4,7 @@ CMAKE ?= cmake
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps test test-unit test-contract test-live bench lint-determinism format clean fixtures
+.PHONY: all deps test test-unit test-contract test-property test-scenario test-scenarios bench lint-determinism format clean fixtures
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
@@ -19,7 +19,7 @@ test:
 	$(CMAKE) --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'live|bench'
 
-test-unit test-contract: test-%:
+test-unit test-contract test-property test-scenario: test-%:
 	$(CMAKE) -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DT26_SANITIZE=ON
 	$(CMAKE) --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -L '$*'
@@ -30,6 +30,16 @@ fixtures:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target fixtures_convert
 	$(BUILD)/bin/fixtures_convert $(SHARED_FIXTURES) fixtures
+
+# Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared).
+test-scenarios: test-scenario
+
+# Release build with the benchmarks (bench/), then every bench/*_bench binary from the repo root.
+BUILD_BENCH ?= build-bench
+bench:
+	$(CMAKE) -S . -B $(BUILD_BENCH) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF -DT26_BENCH=ON
+	$(CMAKE) --build $(BUILD_BENCH) -j $(JOBS)
+	for b in $(BUILD_BENCH)/bin/*_bench; do $$b || exit 1; done
 
 lint-determinism:
 	ci/lint_determinism.sh

@@ -18,14 +18,10 @@ const char* trade_outcome_name(TradeOutcome outcome) {
   return "unknown";
 }
 
-namespace {
-
-std::int64_t minute_of(std::int64_t ts_us) {
-  const std::int64_t m = ts_us / BarBuilder::kMinuteUs;
-  return (ts_us < 0 && ts_us % BarBuilder::kMinuteUs != 0 ? m - 1 : m) * BarBuilder::kMinuteUs;
+std::int64_t BarBuilder::minute_start_us(std::int64_t ts_us) {
+  const std::int64_t m = ts_us / kMinuteUs;
+  return (ts_us < 0 && ts_us % kMinuteUs != 0 ? m - 1 : m) * kMinuteUs;
 }
-
-}  // namespace
 
 // Numeric trade ids (Binance, Kraken) order trades of the same microsecond exactly; other ids
 // fall back to arrival order.
@@ -44,7 +40,7 @@ TradeOutcome BarBuilder::add(const core::Tick& tick) {
   }
   const SeriesKey key{tick.exchange, tick.symbol};
   Series& series = series_[key];
-  const std::int64_t minute = minute_of(tick.ts_event_us);
+  const std::int64_t minute = minute_start_us(tick.ts_event_us);
   auto it = series.bars.find(minute);
   if (it == series.bars.end()) {
     const bool seen_any = series.newest_event_us != INT64_MIN;
@@ -57,12 +53,14 @@ TradeOutcome BarBuilder::add(const core::Tick& tick) {
                           *tick.price, *tick.price,     *tick.price,
                           *tick.price, core::Decimal(), 0};
     state.first = state.last = trade_key(tick);
+    state.fresh = true;
     it = series.bars.emplace(minute, std::move(state)).first;
   } else if (it->second.trade_ids.count(*tick.trade_id)) {
     return TradeOutcome::kDuplicate;
   }
   BarState& s = it->second;
-  const TradeKey tk = s.trade_ids.empty() ? s.first : trade_key(tick);
+  const TradeKey tk = s.fresh ? s.first : trade_key(tick);
+  s.fresh = false;
   s.trade_ids.insert(*tick.trade_id);
   core::Bar& bar = s.bar;
   if (tk < s.first) {
@@ -96,6 +94,23 @@ void BarBuilder::close_through(const SeriesKey& key, Series& series, std::int64_
     const bool reported = changed_.count({key.first, key.second, it->first}) == 0;
     it = expired && reported ? series.bars.erase(it) : std::next(it);
   }
+}
+
+void BarBuilder::seed(const core::Bar& bar) {
+  Series& series = series_[{bar.exchange, bar.symbol}];
+  BarState state;
+  state.bar = bar;
+  state.first = state.last = {INT64_MIN, 0};
+  series.bars.emplace(bar.ts_minute_us, std::move(state));
+}
+
+std::optional<bool> BarBuilder::minute_closed(core::Exchange exchange, const std::string& symbol,
+                                              std::int64_t minute_us) const {
+  auto series = series_.find({exchange, symbol});
+  if (series == series_.end()) return std::nullopt;
+  auto it = series->second.bars.find(minute_us);
+  if (it == series->second.bars.end()) return std::nullopt;
+  return it->second.closed;
 }
 
 void BarBuilder::advance_watermark(std::int64_t event_time_us) {

@@ -14,11 +14,15 @@
 /// one is refused as too late. Every change is reported once by `take_changed`, which is
 /// what the writer upserts (dedup keys: minute, exchange, symbol), so a repeat is harmless.
 ///
+/// Restart: `seed` puts back a bar read from the store (its trade ids are not stored), so
+/// trades applied after it add to it; see normalizer_service.h for when that is exact.
+///
 /// Pure logic: no I/O, no clock. Single-threaded (one per normalizer shard).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -58,6 +62,16 @@ class BarBuilder {
   /// minute).
   std::vector<BarUpdate> take_changed();
 
+  /// Installs a stored bar for a minute the builder does not hold (nothing if it does). Its
+  /// open stays and the next trade applied becomes its close: stored bars carry no trade
+  /// times, so a seeded minute assumes its later trades come in event-time order.
+  void seed(const core::Bar& bar);
+  /// nullopt: the builder holds no bar for that minute; else whether the minute is closed.
+  std::optional<bool> minute_closed(core::Exchange exchange, const std::string& symbol,
+                                    std::int64_t minute_us) const;
+  /// The start of the minute holding `ts_us` (floor, also for negative times).
+  static std::int64_t minute_start_us(std::int64_t ts_us);
+
   std::size_t open_bars() const;
   std::size_t retained_bars() const;
 
@@ -73,6 +87,7 @@ class BarBuilder {
     TradeKey last;
     std::set<std::string> trade_ids;
     bool closed = false;
+    bool fresh = false;  // created by the trade being added
   };
   struct Series {
     std::int64_t newest_event_us = INT64_MIN;

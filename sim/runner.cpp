@@ -37,17 +37,19 @@ core::Status draw_network(SimWorld& world, const std::map<std::string, std::stri
   };
   static const double kTails[] = {0.0, 0.001, 0.01};
   static const double kPartials[] = {0.0, 0.0, 0.05};
+  static const double kLosses[] = {0.0, 0.001, 0.01};
   core::Status s = pick("latency_us_mean", rng.random_int(50, 1001), link.latency_us_mean);
   if (s) s = pick("latency_us_min", std::int64_t{20}, link.latency_us_min);
   if (s) s = pick("tail_ratio", kTails[rng.random_int(0, 3)], link.tail_ratio);
   if (s) s = pick("tail_us_max", std::int64_t{50'000}, link.tail_us_max);
   if (s) s = pick("partial_write_ratio", kPartials[rng.random_int(0, 3)], link.partial_write_ratio);
+  if (s) s = pick("loss_ratio", kLosses[rng.random_int(0, 3)], link.loss_ratio);
   std::int64_t reset_us = 0;
   if (s) s = pick("partition_reset_us", std::int64_t{10'000'000}, reset_us);
   for (const auto& [key, value] : fixed) {
-    static const std::set<std::string> kKnown = {"latency_us_mean",     "latency_us_min",
-                                                 "tail_ratio",          "tail_us_max",
-                                                 "partial_write_ratio", "partition_reset_us"};
+    static const std::set<std::string> kKnown = {
+        "latency_us_mean",     "latency_us_min", "tail_ratio",        "tail_us_max",
+        "partial_write_ratio", "loss_ratio",     "partition_reset_us"};
     if (!kKnown.count(key))
       return core::make_error(core::Errc::kConfig, "world.network.{}: unknown key", key);
   }
@@ -106,6 +108,10 @@ core::Status schedule_timeline(SimWorld& world, const std::vector<TimelineEntry>
       act = [&world, a = e.targets[0], b = e.targets[1], d = *lasting] {
         world.partition(a, b, d);
       };
+    } else if (e.action == "store_down") {
+      act = [&world, d = *lasting] { world.store_down(d); };
+    } else if (e.action == "kv_down") {
+      act = [&world, d = *lasting] { world.kv_down(d); };
     } else if (e.action == "heal") {
       act = [&world] { world.heal_all(); };
     } else if (e.action == "crash") {
@@ -158,8 +164,9 @@ RunOutcome run_once(const Scenario& scenario, const RunOptions& options, std::ui
   RunOutcome outcome;
   outcome.seed = seed;
   const auto wall_start = std::chrono::steady_clock::now();
-  SimWorld world(seed, trace);
+  // The workload first: its oracle outlives the world, whose hosts report to it as they die.
   auto workload = make_workload(scenario.workload);
+  SimWorld world(seed, trace);
   core::Status status = workload ? draw_network(world, scenario.network) : workload.status();
   if (status) {
     (*workload)->setup(world);

@@ -41,8 +41,8 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
   auto at = duration_at(node["at"], where + ".at");
   if (!at) return at.status();
   e.at_us = *at;
-  static const std::vector<std::string> kActions = {"bus_restart", "partition", "heal",
-                                                    "crash",       "restart",   "skew"};
+  static const std::vector<std::string> kActions = {
+      "bus_restart", "partition", "heal", "crash", "restart", "skew", "store_down", "kv_down"};
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "at") continue;
@@ -67,7 +67,8 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
   }
   if (e.action.empty()) {
     return make_error(Errc::kConfig,
-                      "{}: no action (one of bus_restart, partition, heal, crash, restart, skew)",
+                      "{}: no action (one of bus_restart, partition, heal, crash, restart, skew, "
+                      "store_down, kv_down)",
                       where);
   }
   return e;

@@ -12,6 +12,7 @@
 ///   - {at: 9s, partition: [publisher, nats], for: 2s}
 ///   - {at: 14s, crash: consumer, restart_after: 500ms}
 ///   - {at: 16s, skew: publisher, by: -250ms}
+///   - {at: 18s, store_down: {for: 3s}}     # the ILP database (also kv_down: Valkey)
 /// run_for: 25s                  # length of the safety phase
 /// converge_within: 30s          # liveness: faults healed, the workload must finish by then
 /// ```
@@ -31,7 +32,8 @@ namespace sim {
 /// One timeline entry: the action name and its arguments as text (validated by the runner).
 struct TimelineEntry {
   std::int64_t at_us = 0;
-  std::string action;                       // bus_restart, partition, heal, crash, restart, skew
+  std::string action;                       // bus_restart, partition, heal, crash, restart, skew,
+                                            // store_down, kv_down
   std::vector<std::string> targets;         // hosts the action applies to
   std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
 };

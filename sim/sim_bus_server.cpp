@@ -47,8 +47,8 @@ void SimBusServer::lose(ConnId conn, SimBus* client) {
 
 std::int64_t SimBusServer::hop_latency_us(const std::string& client_host, bool to_server) {
   if (net_ == nullptr) return latency_us_;
-  return to_server ? net_->draw_latency_us(client_host, host_)
-                   : net_->draw_latency_us(host_, client_host);
+  return to_server ? net_->draw_delivery_us(client_host, host_)
+                   : net_->draw_delivery_us(host_, client_host);
 }
 
 void SimBusServer::attach(SimNetwork& net, std::string host) {

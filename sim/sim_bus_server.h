@@ -44,8 +44,9 @@ class SimBusServer {
   void restart(std::int64_t down_us);
   bool running() const { return running_; }
   std::int64_t latency_us() const { return latency_us_; }
-  /// Places the server on `host` of `net`: hops then take the network's latency draws. A client whose host (its BusOptions::name) is cut
-  /// off from it cannot connect, and its traffic waits while the cut lasts, in order.
+  /// Places the server on `host` of `net`: hops then take the network's latency draws. A client
+  /// whose host (its BusOptions::name) is cut off from it cannot connect, and its traffic waits
+  /// while the cut lasts, in order.
   void attach(SimNetwork& net, std::string host);
   /// Drops the connections of clients cut off from the server (the ping timeout of a long
   /// partition); they reconnect once the partition heals.

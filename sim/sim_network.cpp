@@ -30,13 +30,22 @@ void SimNetwork::unlisten(const std::string& host, std::uint16_t port) {
   listeners_.erase({host, port});
 }
 
-std::int64_t SimNetwork::draw_latency_us(const std::string& from, const std::string& to) {
+const LinkProfile& SimNetwork::profile(const std::string& from, const std::string& to) const {
   auto it = links_.find({from, to});
-  const LinkProfile& p = it == links_.end() ? default_profile_ : it->second;
+  return it == links_.end() ? default_profile_ : it->second;
+}
+
+std::int64_t SimNetwork::draw_latency_us(const std::string& from, const std::string& to) {
+  const LinkProfile& p = profile(from, to);
   if (rng_.chance(p.tail_ratio)) return rng_.random_int(p.latency_us_min, p.tail_us_max + 1);
   const double u = 1.0 - rng_.random_unit();  // (0, 1]
   return p.latency_us_min +
          static_cast<std::int64_t>(-std::log(u) * static_cast<double>(p.latency_us_mean));
+}
+
+std::int64_t SimNetwork::draw_delivery_us(const std::string& from, const std::string& to) {
+  const std::int64_t latency = draw_latency_us(from, to);
+  return rng_.chance(profile(from, to).loss_ratio) ? latency + kRetransmitUs : latency;
 }
 
 void SimNetwork::connect(const std::string& from, const std::string& to, std::uint16_t port,
@@ -90,8 +99,7 @@ core::Status SimNetwork::send(ConnId conn, std::string bytes) {
     return core::make_error(core::Errc::kUnavailable, "connection {} closed by peer", conn);
   }
   const std::string& to = peer_it->second.host;
-  auto link = links_.find({from, to});
-  const LinkProfile& p = link == links_.end() ? default_profile_ : link->second;
+  const LinkProfile& p = profile(from, to);
   if (rng_.chance(p.reset_ratio)) {
     reset(conn);
     return core::make_in_doubt(core::Errc::kUnavailable, "connection {} reset while sending", conn);
@@ -109,7 +117,7 @@ core::Status SimNetwork::send(ConnId conn, std::string bytes) {
 
 void SimNetwork::enqueue(const std::string& from, ConnId to, std::string bytes, bool is_close) {
   Endpoint& end = conns_.at(to);
-  std::int64_t due = clock_.now_us() + draw_latency_us(from, end.host);
+  std::int64_t due = clock_.now_us() + draw_delivery_us(from, end.host);
   if (!end.inbound.empty()) due = std::max(due, end.inbound.back().due_us);
   end.inbound.push_back(Chunk{due, std::move(bytes), is_close});
   clock_.call_after(due - clock_.now_us(), [this, to] { pump(to); });

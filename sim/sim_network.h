@@ -4,10 +4,12 @@
 /// Every connection the simulated services make (HTTP, WebSocket, NATS, Redis) is a stream
 /// here: ordered, reliable while it lives, delivered after a per-link latency drawn from a
 /// long-tailed distribution (FoundationDB's pFast: most sends are fast, a few are very slow).
-/// Faults: partial writes (one send arrives as several fragments), resets, partitions (data
-/// waits while a link is cut, as TCP retransmits do; a cut longer than `partition_reset_us`
-/// resets the connection), and host crashes (every connection of the host is reset).
-/// Everything runs on the SimClock loop; randomness comes from the Rng given at construction.
+/// Faults: loss (a lost segment arrives one retransmission timeout late, and everything behind
+/// it waits, as with TCP), partial writes (one send arrives as several fragments), resets,
+/// partitions (data waits while a link is cut, as TCP retransmits do; a cut longer than
+/// `partition_reset_us` resets the connection), and host crashes (every connection of the host is
+/// reset). Everything runs on the SimClock loop; randomness comes from the Rng given at
+/// construction.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +34,7 @@ struct LinkProfile {
   std::int64_t latency_us_mean = 150;
   double tail_ratio = 0.001;
   std::int64_t tail_us_max = 20'000;
+  double loss_ratio = 0.0;           // chance a segment is lost once: TCP resends it after an RTO
   double partial_write_ratio = 0.0;  // chance a send is split into fragments
   double reset_ratio = 0.0;          // chance a send resets the connection instead
 };
@@ -77,9 +80,11 @@ class SimNetwork final {
   /// A host crashed: its listeners vanish and its connections reset.
   void crash_host(const std::string& host);
 
-  /// One latency draw for a hop from `from` to `to` (for adapters that model their own
-  /// connections, like SimBusServer).
+  /// One latency draw for a hop from `from` to `to`.
   std::int64_t draw_latency_us(const std::string& from, const std::string& to);
+  /// Latency plus a retransmission timeout when the segment is lost: how long a segment
+  /// takes to arrive (for adapters that model their own connections, like SimBusServer).
+  std::int64_t draw_delivery_us(const std::string& from, const std::string& to);
 
   std::size_t open_connections() const { return conns_.size(); }
   std::uint64_t bytes_delivered() const { return bytes_delivered_; }
@@ -99,6 +104,7 @@ class SimNetwork final {
     std::deque<Chunk> inbound;  // in flight towards this end, in send order
   };
 
+  const LinkProfile& profile(const std::string& from, const std::string& to) const;
   void enqueue(const std::string& from, ConnId to, std::string bytes, bool is_close);
   void flush_unread(ConnId conn);
   void pump(ConnId to);

@@ -105,6 +105,26 @@ void SimWorld::restart_bus(std::int64_t down_us) {
   clock_.call_after(down_us, [this] { event(kBusHost, "server_up"); });
 }
 
+void SimWorld::store_down(std::int64_t down_us) {
+  event(kStoreHost, "server_down").i64("down_us", down_us);
+  store_server_.set_available(false);
+  clock_.call_after(down_us, [this, outage = ++store_outage_] {
+    if (outage != store_outage_) return;
+    event(kStoreHost, "server_up");
+    store_server_.set_available(true);
+  });
+}
+
+void SimWorld::kv_down(std::int64_t down_us) {
+  event(kKvHost, "server_down").i64("down_us", down_us);
+  kv_server_.set_available(false);
+  clock_.call_after(down_us, [this, outage = ++kv_outage_] {
+    if (outage != kv_outage_) return;
+    event(kKvHost, "server_up");
+    kv_server_.set_available(true);
+  });
+}
+
 void SimWorld::partition(const std::string& a, const std::string& b, std::int64_t duration_us) {
   event("world", "partition").str("a", a).str("b", b).i64("duration_us", duration_us);
   network_.partition(a, b);
@@ -121,6 +141,10 @@ void SimWorld::heal_all() {
   event("world", "heal_all");
   network_.heal_all();
   if (!bus_server_.running()) bus_server_.start();
+  ++store_outage_;
+  ++kv_outage_;
+  store_server_.set_available(true);
+  kv_server_.set_available(true);
   for (auto& [name, host] : hosts_) {
     if (!host.process) start(name, host);
   }

@@ -102,10 +102,15 @@ class SimWorld final {
   void skew(const std::string& name, std::int64_t skew_us);
   /// The NATS server crashes now and is back after `down_us`; JetStream state survives.
   void restart_bus(std::int64_t down_us);
+  /// The store (QuestDB) refuses every request for `down_us`: kUnavailable, not in doubt.
+  void store_down(std::int64_t down_us);
+  /// Valkey refuses every command for `down_us`.
+  void kv_down(std::int64_t down_us);
   /// Cuts `a` from `b` for `duration_us`; a cut longer than the network's partition reset
   /// also drops the bus connections across it.
   void partition(const std::string& a, const std::string& b, std::int64_t duration_us);
-  /// Ends every fault: heals partitions, starts the bus server and every host that is down.
+  /// Ends every fault: heals partitions, starts the bus server, the store, Valkey and every
+  /// host that is down.
   void heal_all();
   bool alive(const std::string& name) const;
   /// The running process of `name`, or nullptr while it is down.
@@ -136,6 +141,8 @@ class SimWorld final {
   SimStore store_server_;
   std::map<std::string, Host> hosts_;
   std::vector<std::pair<std::string, std::string>> params_;
+  std::uint64_t store_outage_ = 0;  // the current outage; an older one's end does nothing
+  std::uint64_t kv_outage_ = 0;
 };
 
 }  // namespace sim

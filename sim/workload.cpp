@@ -1,6 +1,7 @@
 #include "sim/workload.h"
 
 #include "sim/workloads/bus_stream.h"
+#include "sim/workloads/normalizer_replay.h"
 
 namespace sim {
 
@@ -12,8 +13,15 @@ core::Result<std::unique_ptr<Workload>> make_workload(
     if (!p) return p.status();
     return std::unique_ptr<Workload>(std::make_unique<BusStreamWorkload>(*p));
   }
+  if (kind == "normalizer_replay") {
+    auto p = parse_normalizer_replay_params(params);
+    if (!p) return p.status();
+    return std::unique_ptr<Workload>(std::make_unique<NormalizerReplayWorkload>(std::move(*p)));
+  }
   return core::make_error(core::Errc::kConfig,
-                          "workload.kind: unknown workload \"{}\" (known: bus_stream)", kind);
+                          "workload.kind: unknown workload \"{}\" (known: bus_stream, "
+                          "normalizer_replay)",
+                          kind);
 }
 
 }  // namespace sim

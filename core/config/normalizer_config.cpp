@@ -19,15 +19,14 @@ void bind(Binder& b, NormalizerConfig& c) {
     s.integer("max_ack_pending", c.nats.max_ack_pending, 1, 1000000);
   });
   b.section("store", [&](Binder& s) {
-    s.url("url", c.store.url, {"http", "https"});
+    s.url("write_url", c.store.write_url, {"http", "https"});
     s.text("table", c.store.table, Text::kToken);
     s.integer("batch_size", c.store.batch_size, 1, 1000000);
+    s.integer("batch_ticks", c.store.batch_ticks, 1, 1000000);
     s.seconds("flush_interval_sec", c.store.flush_interval_sec, 0.001, 3600);
     s.seconds("timeout_sec", c.store.timeout_sec, 0.1, 3600);
   });
-  b.section("bars", [&](Binder& s) {
-    s.seconds("allowed_lateness_sec", c.bars.allowed_lateness_sec, 0, 3600);
-  });
+  b.section("bars", [&](Binder& s) { s.seconds("grace_sec", c.bars.grace_sec, 0, 3600); });
   b.section("monitoring", [&](Binder& s) { config_detail::bind_monitoring(s, c.monitoring); });
   b.section("trace", [&](Binder& s) { config_detail::bind_trace(s, c.trace); });
 }
@@ -47,8 +46,9 @@ std::string config_summary(const NormalizerConfig& c) {
       "service={} port={} nats={} jetstream={} subscribe={} durable={} store={} table={} "
       "metrics_port={} trace={}",
       c.service.name, c.service.port, config_detail::mask_credentials(c.nats.url), c.nats.jetstream,
-      c.nats.subscribe_subject, c.nats.durable_name, config_detail::mask_credentials(c.store.url),
-      c.store.table, c.monitoring.metrics_port, c.trace.path.empty() ? "off" : c.trace.path);
+      c.nats.subscribe_subject, c.nats.durable_name,
+      config_detail::mask_credentials(c.store.write_url), c.store.table, c.monitoring.metrics_port,
+      c.trace.path.empty() ? "off" : c.trace.path);
 }
 
 }  // namespace core

@@ -13,13 +13,13 @@
 /// | nats.queue_group | normalizers sharing the work (core NATS mode) | "normalizer-workers" |
 /// | nats.ack_wait_sec, .max_ack_pending | redelivery after ack_wait; in-flight cap | 30, 1000 |
 /// | nats.max_reconnect_attempts, .reconnect_wait_sec | | 10, 2 |
-/// | store.url | ILP over HTTP (QuestDB `/write`, influxdb) | "http://questdb:9000" |
-/// | store.table | | "ohlcv_1m" |
-/// | store.batch_size | bars per write, [1, 1000000] | 1000 |
-/// | store.flush_interval_sec, .timeout_sec | | 1, 10 |
-/// | bars.allowed_lateness_sec | event-time watermark lag before a minute closes | 5 |
-/// | monitoring.* | see MonitoringConfig | 30, 9300 |
-/// | trace.path | see TraceConfig | "" |
+/// | store.write_url | full ILP/HTTP write URL: QuestDB `http://host:9000/write`, influxdb
+/// `http://host:8086/write?db=NAME` | "http://questdb:9000/write" | | store.table | | "ohlcv_1m" |
+/// | store.batch_size | changed bars that trigger a write before the interval, [1, 1000000] | 1000
+/// | | store.batch_ticks | ticks taken in that trigger a write before the interval, [1, 1000000] |
+/// 500 | | store.flush_interval_sec, .timeout_sec | | 1, 10 | | bars.grace_sec | event-time
+/// watermark lag before a minute closes | 5 | | monitoring.* | see MonitoringConfig | 30, 9300 | |
+/// trace.path | see TraceConfig | "" |
 #pragma once
 
 #include <string>
@@ -51,15 +51,16 @@ struct NormalizerNatsConfig {
 };
 
 struct StoreConfig {
-  std::string url = "http://questdb:9000";
+  std::string write_url = "http://questdb:9000/write";
   std::string table = "ohlcv_1m";
   int batch_size = 1000;
+  int batch_ticks = 500;
   double flush_interval_sec = 1;
   double timeout_sec = 10;
 };
 
 struct BarsConfig {
-  double allowed_lateness_sec = 5;
+  double grace_sec = 5;
 };
 
 struct NormalizerConfig {

@@ -1,6 +1,8 @@
 // The only file that sees yaml-cpp: converts its documents into config_detail::Node.
 #include "core/config/detail/tree.h"
 
+#include "core/json_text.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,31 +13,11 @@
 namespace core::config_detail {
 namespace {
 
+// YAML's double-quoted style accepts JSON's escapes.
 std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  json::append_string(out, s);
+  return out;
 }
 
 std::string where(std::string_view source, const YAML::Mark& mark) {

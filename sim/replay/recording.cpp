@@ -1,5 +1,7 @@
 #include "sim/replay/recording.h"
 
+#include "core/json_text.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,42 +13,6 @@
 namespace sim::replay {
 
 namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 // A frame goes in verbatim only if reading the line back yields exactly these bytes.
 bool embeds_verbatim(std::string_view msg) {
@@ -75,16 +41,16 @@ core::Result<std::string> format_record_line(const Record& record) {
   std::string line;
   line.reserve(record.msg.size() + record.src.size() + record.req.size() + 48);
   line += fmt::format("{{\"t\":{},\"src\":", record.t_us);
-  append_json_string(line, record.src);
+  core::json::append_string(line, record.src);
   if (!record.req.empty()) {
     line += ",\"req\":";
-    append_json_string(line, record.req);
+    core::json::append_string(line, record.req);
   }
   line += ",\"msg\":";
   if (embeds_verbatim(record.msg)) {
     line += record.msg;
   } else {
-    append_json_string(line, record.msg);
+    core::json::append_string(line, record.msg);
   }
   line += '}';
   return line;

@@ -305,9 +305,11 @@ TEST_CASE("Choices match without regard to case and keep the canonical spelling"
 
 TEST_CASE("The normalizer reads its store and consumer settings", "[config]") {
   auto c = core::load_normalizer_config(
-      text("store:\n  url: http://127.0.0.1:8086\n  batch_size: 10\nnats:\n  durable_name: n2\n"));
+      text("store:\n  write_url: http://127.0.0.1:8086/write?db=t26\n  batch_size: 10\n"
+           "bars:\n  grace_sec: 2\nnats:\n  durable_name: n2\n"));
   REQUIRE(c.is_ok());
-  CHECK(c->store.url == "http://127.0.0.1:8086");
+  CHECK(c->store.write_url == "http://127.0.0.1:8086/write?db=t26");
+  CHECK(c->bars.grace_sec == 2);
   CHECK(c->store.table == "ohlcv_1m");
   CHECK(c->store.batch_size == 10);
   CHECK(c->nats.subscribe_subject == "ticks.>");

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "normalizer/bar_builder.h"
-#include "sim/replay/line_reader.h"
+#include "sim/replay/csv.h"
 
 namespace {
 
@@ -30,13 +30,6 @@ core::Tick trade(std::int64_t ts_us, const std::string& price, const std::string
   t.qty = dec(qty);
   t.trade_id = id;
   return t;
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
-  return out;
 }
 
 }  // namespace
@@ -114,24 +107,20 @@ TEST_CASE("BarBuilder closes quiet symbols when the watermark is advanced", "[no
 
 TEST_CASE("BarBuilder reproduces the reference bars computed from recorded Binance trades",
           "[normalizer][bars][fixtures]") {
-  auto trades = sim::replay::LineReader::open(
+  auto trades = sim::replay::read_csv(
       "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv.zst");
-  std::ifstream reference("fixtures/binance/derived/BTCUSDT-1m-bars-COMPUTED-from-trades-2024.csv");
+  auto reference = sim::replay::read_csv(
+      "fixtures/binance/derived/BTCUSDT-1m-bars-COMPUTED-from-trades-2024.csv");
   REQUIRE(trades.is_ok());
-  REQUIRE(reference.good());
+  REQUIRE(reference.is_ok());
   BarBuilder b;
-  std::string line;
-  REQUIRE(*trades->next(line));  // trade_id,price,qty,trade_time_ms,...
   std::map<std::int64_t, core::Bar> bars;
-  while (*trades->next(line)) {
-    const auto c = split(line);
+  for (const auto& c : *trades) {  // trade_id,price,qty,trade_time_ms,...
     REQUIRE(b.add(trade(std::stoll(c[3]) * 1000, c[1], c[2], c[0])) == TradeOutcome::kAdded);
     for (const auto& u : b.take_changed()) bars[u.bar.ts_minute_us] = u.bar;
   }
-  std::getline(reference, line);  // open_time_ms,open,high,low,close,volume,...,trade_count,...
   int compared = 0;
-  while (std::getline(reference, line)) {
-    const auto c = split(line);
+  for (const auto& c : *reference) {  // open_time_ms,open,high,low,close,volume,...,trade_count
     const core::Bar& bar = bars.at(std::stoll(c[0]) * 1000);
     INFO("minute " << c[0]);
     CHECK(bar.open.to_string() == c[1]);

@@ -132,7 +132,7 @@ TEST_CASE("A scenario naming an unknown host or workload fails as a config error
   REQUIRE(bad_kind.is_ok());
   outcome = sim::run_scenario(*bad_kind, options, out);
   CHECK(outcome.exit_code == sim::kExitUsage);
-  CHECK(outcome.failure == "config: workload.kind: unknown workload \"nope\" (known: bus_stream)");
+  CHECK(outcome.failure == "config: workload.kind: unknown workload \"nope\" (known: bus_stream, normalizer_replay)");
 }
 
 namespace {
