@@ -47,6 +47,34 @@ bool fraction_us(std::string_view digits, std::int64_t& out_us) {
   return true;
 }
 
+// The form exchanges send, `-?digits(.digits)?` with at most 18 digits, without the general
+// parser's 128-bit arithmetic; false sends anything else to Decimal::parse (same result).
+bool plain_decimal(std::string_view text, std::optional<core::Decimal>& out) {
+  std::size_t i = text[0] == '-' ? 1 : 0;
+  const bool negative = i == 1;
+  std::int64_t mantissa = 0;
+  int digits = 0;
+  int places = -1;  // -1 until the point
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 18) return false;
+      mantissa = mantissa * 10 + (c - '0');
+      if (places >= 0) ++places;
+    } else if (c == '.' && places < 0 && digits > 0) {
+      places = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || places == 0 || places > core::Decimal::kMaxScale) return false;
+  auto value =
+      core::Decimal::from_mantissa(negative ? -mantissa : mantissa, places < 0 ? 0 : places);
+  if (!value) return false;
+  out = *value;
+  return true;
+}
+
 }  // namespace
 
 MalformedReason FrameReader::open(std::string_view frame, od::document& doc) {
@@ -86,6 +114,7 @@ MalformedReason field_text(od::object& object, std::string_view key, std::string
 
 MalformedReason to_decimal(std::string_view text, std::optional<core::Decimal>& out) {
   if (text.empty()) return MalformedReason::kMissingField;
+  if (plain_decimal(text, out)) return MalformedReason::kNone;
   auto parsed = core::Decimal::parse(text);
   if (!parsed) return MalformedReason::kBadNumber;
   out = *parsed;
