@@ -68,7 +68,7 @@ R read_payload(od::object object, Payload& f) {
         type == od::json_type::null) {
       continue;  // depth levels, kline objects: their event types are ignored
     }
-    GW_TRY(detail::scalar_text(value, *target));
+    GW_TRY(detail::scalar_text(value, type, *target));
   }
   return R::kNone;
 }

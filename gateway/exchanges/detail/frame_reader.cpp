@@ -90,9 +90,20 @@ MalformedReason FrameReader::open(std::string_view frame, od::document& doc) {
 MalformedReason scalar_text(od::value value, std::string_view& out) {
   od::json_type type;
   if (value.type().get(type)) return MalformedReason::kBadJson;
+  return scalar_text(value, type, out);
+}
+
+MalformedReason scalar_text(od::value value, od::json_type type, std::string_view& out) {
   switch (type) {
-    case od::json_type::string:
+    case od::json_type::string: {
+      // Prices, symbols and ids have no escapes: take them from the input, no unescaping copy.
+      const std::string_view token = trim_right(value.raw_json_token());
+      if (token.size() >= 2 && token.back() == '"' && token.find('\\') == std::string_view::npos) {
+        out = token.substr(1, token.size() - 2);
+        return MalformedReason::kNone;
+      }
       return value.get_string().get(out) ? MalformedReason::kBadJson : MalformedReason::kNone;
+    }
     case od::json_type::number:
     case od::json_type::boolean:
       out = trim_right(value.raw_json_token());

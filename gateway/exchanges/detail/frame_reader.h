@@ -41,10 +41,13 @@ class FrameReader {
   std::string buffer_;
 };
 
-/// A scalar's text: a string's unescaped content (valid until the next parse), a number's or a
+/// A scalar's text: a string's unescaped content (valid until the next parse; a string without
+/// escapes is a view of the frame itself), a number's or a
 /// boolean's raw token without trailing whitespace. kMissingField for null, kBadJson for an
 /// object, an array or a JSON error.
 MalformedReason scalar_text(od::value value, std::string_view& out);
+/// As above when the caller already knows the value's type.
+MalformedReason scalar_text(od::value value, od::json_type type, std::string_view& out);
 
 /// The field `key` of `object` (any order) as scalar text; kMissingField when absent.
 MalformedReason field_text(od::object& object, std::string_view key, std::string_view& out);
