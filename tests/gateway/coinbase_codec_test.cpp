@@ -145,3 +145,33 @@ TEST_CASE("CoinbaseCodec decodes every frame of the committed recording") {
   CHECK(counts.stats.frames_ignored == 811);  // l2_data, heartbeats, candles, subscriptions
   CHECK(counts.stats.malformed_total() == 0);
 }
+
+TEST_CASE("CoinbaseCodec reads RFC 3339 offsets and fractions of any length") {
+  CoinbaseCodec codec;
+  TickLog log;
+  CHECK(codec.decode(R"({"channel":"market_trades","timestamp":"2026-08-09T21:05:48Z",)"
+                     R"("sequence_num":1,"events":[{"trades":[)"
+                     R"({"product_id":"BTC-USD","trade_id":"1","price":"1","size":"1",)"
+                     R"("time":"2026-08-09T23:05:48.1676+02:00","side":"BUY"},)"
+                     R"({"product_id":"BTC-USD","trade_id":"2","price":"1","size":"1",)"
+                     R"("time":"2026-08-09T21:05:48Z","side":"BUY"}]}]})",
+                     kRecv, log.sink) == ok(2));
+  REQUIRE(log.ticks.size() == 2);
+  CHECK(log.ticks[0].ts_event_us == 1786309548167600);
+  CHECK(log.ticks[1].ts_event_us == 1786309548000000);
+}
+
+TEST_CASE("CoinbaseCodec decodes a ticker_batch row without best bid and ask") {
+  CoinbaseCodec codec;
+  TickLog log;
+  CHECK(codec.decode(R"({"channel":"ticker_batch","timestamp":"2026-08-09T21:05:48.5Z",)"
+                     R"("sequence_num":12,"events":[{"type":"update","tickers":[{"type":"ticker",)"
+                     R"("product_id":"ETH-USD","price":"2600.10","volume_24_h":"1000.5"}]}]})",
+                     kRecv, log.sink) == ok(1));
+  REQUIRE(log.ticks.size() == 1);
+  CHECK(log.ticks[0].ts_event_us == 1786309548500000);
+  CHECK(text(log.ticks[0].last) == "2600.10");
+  CHECK(text(log.ticks[0].volume) == "1000.5");
+  CHECK_FALSE(log.ticks[0].bid.has_value());
+  CHECK_FALSE(log.ticks[0].ask_qty.has_value());
+}
