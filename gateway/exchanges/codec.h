@@ -6,7 +6,15 @@
 /// It does no I/O, reads no clock (the caller passes the receive time) and, once its buffers
 /// have grown, allocates nothing per message: it parses with one reused simdjson On-Demand
 /// parser and hands every tick to the sink as a reference to one Tick it owns and refills.
-/// A sink that keeps a tick copies it.
+/// A sink that keeps a tick copies it. (One exception to "no allocation": a trade id longer
+/// than std::string's inline capacity, 15 chars, is reallocated after a non-trade tick, because
+/// Tick::trade_id is then empty.)
+///
+/// Symbols are exchange-native, the spelling the gateway config lists: Binance BTCUSDT,
+/// Coinbase BTC-USD, Kraken XBTUSD (kraken::native_symbol maps "BTC/USD" and "XBT/USD").
+/// ts_event_us is the exchange's trade or event time (the receive time when a kind has none),
+/// seq the exchange's update id or sequence where it sends one, side the taker side.
+///
 /// Ticks of a frame leave as its items are decoded: a Coinbase frame whose third trade is
 /// malformed has already emitted the first two, and its outcome is still kMalformed (counted,
 /// the rest of the frame skipped). Codecs are not thread-safe: one per connection or poller.
