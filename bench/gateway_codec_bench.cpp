@@ -5,7 +5,8 @@
 // frame and encodes every tick to its bus JSON (core::codec::encode into one reused string);
 // `BareParse` copies each frame into a reused padded buffer and walks the whole document with a
 // reused On-Demand parser (every string unescaped, every number's token read), which is less
-// than the codec does for the fields it reads and more for the fields it skips. Counters:
+// than the codec does for the fields it reads and more for the fields it skips; `DecodeOnly`
+// is the codec with a sink that only counts, to show the decode/encode split. Counters:
 // ticks/s (the codec's ticks over the time taken; the bare walk is charged the same tick count
 // so the two rates compare), frames/s. Run from the repository root (fixtures/ paths).
 #include <cstdint>
@@ -133,6 +134,20 @@ void Codec_DecodeAndEncode(benchmark::State& state) {
   set_rates(state, c);
 }
 
+// The codec alone (sink does nothing): how the time splits between decoding and encoding.
+template <typename Codec>
+void Codec_DecodeOnly(benchmark::State& state) {
+  const Corpus& c = corpus<Codec>();
+  Codec codec;
+  std::uint64_t ticks = 0;
+  const gateway::TickSink sink = [&ticks](const core::Tick&) { ++ticks; };
+  for (auto _ : state) {
+    for (const Frame& f : c.frames) codec.decode(f.msg, f.t_us, sink);
+  }
+  benchmark::DoNotOptimize(ticks);
+  set_rates(state, c);
+}
+
 void walk(od::value value, std::uint64_t& tokens) {
   od::json_type type;
   if (value.type().get(type)) return;
@@ -181,8 +196,8 @@ void BareParse(benchmark::State& state) {
   }
   set_rates(state, c);
   // Sanity: values visited per frame (a Binance trade frame has 15), so the walk is not empty.
-  state.counters["values/frame"] = static_cast<double>(tokens) /
-                                   static_cast<double>(state.iterations() * c.frames.size());
+  state.counters["values/frame"] =
+      static_cast<double>(tokens) / static_cast<double>(state.iterations() * c.frames.size());
 }
 
 using gateway::binance::BinanceCodec;
@@ -191,10 +206,13 @@ using gateway::kraken::KrakenCodec;
 
 BENCHMARK(Codec_DecodeAndEncode<BinanceCodec>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BareParse<BinanceCodec>)->Unit(benchmark::kMillisecond);
+BENCHMARK(Codec_DecodeOnly<BinanceCodec>)->Unit(benchmark::kMillisecond);
 BENCHMARK(Codec_DecodeAndEncode<CoinbaseCodec>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BareParse<CoinbaseCodec>)->Unit(benchmark::kMillisecond);
+BENCHMARK(Codec_DecodeOnly<CoinbaseCodec>)->Unit(benchmark::kMillisecond);
 BENCHMARK(Codec_DecodeAndEncode<KrakenCodec>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BareParse<KrakenCodec>)->Unit(benchmark::kMillisecond);
+BENCHMARK(Codec_DecodeOnly<KrakenCodec>)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
