@@ -258,10 +258,16 @@ std::size_t Decimal::write_to(char* out) const {
   int n = 0;
   using U = unsigned __int128;
   U u = mantissa_ < 0 ? U(0) - static_cast<U>(mantissa_) : static_cast<U>(mantissa_);
-  do {
+  // 128-bit division is a library call; prices and quantities fit 64 bits, so finish there.
+  while (u > U(UINT64_MAX)) {
     digits[n++] = static_cast<char>('0' + static_cast<int>(u % 10));
     u /= 10;
-  } while (u != 0);
+  }
+  auto v = static_cast<std::uint64_t>(u);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+    v /= 10;
+  } while (v != 0);
   while (n <= scale_) digits[n++] = '0';  // at least one digit before the point
   std::size_t len = 0;
   if (mantissa_ < 0) out[len++] = '-';

@@ -7,7 +7,14 @@ namespace core::json {
 void append_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : text) {
+  // Symbols, names and ids rarely need escaping: copy the clean prefix in one append.
+  std::size_t clean = 0;
+  while (clean < text.size() && static_cast<unsigned char>(text[clean]) >= 0x20 &&
+         text[clean] != '"' && text[clean] != '\\') {
+    ++clean;
+  }
+  out.append(text.data(), clean);
+  for (const char c : text.substr(clean)) {
     switch (c) {
       case '"':
         out.append("\\\"");
