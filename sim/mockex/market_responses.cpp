@@ -50,6 +50,18 @@ std::string array_of_newest(const std::deque<TradeTick>* trades, std::size_t lim
   return out;
 }
 
+// Each recorded trade is its own aggregate (first id = last id); REST and stream share the fields.
+ObjectWriter& agg_trade_fields(ObjectWriter& w, const TradeTick& t) {
+  return w.u64("a", t.id)
+      .str("p", amount_text(t.price))
+      .str("q", amount_text(t.qty))
+      .u64("f", t.id)
+      .u64("l", t.id)
+      .i64("T", t.time_ms)
+      .boolean("m", t.buyer_maker)
+      .boolean("M", true);
+}
+
 }  // namespace
 
 std::string encode_depth(std::uint64_t last_update_id, const PriceLevels& bids,
@@ -79,16 +91,8 @@ std::string encode_trades(const SymbolMarket* m, std::size_t limit) {
 
 std::string encode_agg_trades(const SymbolMarket* m, std::size_t limit) {
   return array_of_newest(m ? &m->trades : nullptr, limit, [](std::string& out, const TradeTick& t) {
-    ObjectWriter(out)
-        .u64("a", t.id)
-        .str("p", amount_text(t.price))
-        .str("q", amount_text(t.qty))
-        .u64("f", t.id)
-        .u64("l", t.id)
-        .i64("T", t.time_ms)
-        .boolean("m", t.buyer_maker)
-        .boolean("M", true)
-        .close();
+    ObjectWriter w(out);
+    agg_trade_fields(w, t).close();
   });
 }
 
@@ -186,19 +190,9 @@ std::string encode_avg_price(const std::optional<WindowStats>& s) {
 
 std::string ws_agg_trade(const std::string& symbol, const TradeTick& t, std::int64_t event_ms) {
   std::string out;
-  ObjectWriter(out)
-      .str("e", "aggTrade")
-      .i64("E", event_ms)
-      .str("s", symbol)
-      .u64("a", t.id)
-      .str("p", amount_text(t.price))
-      .str("q", amount_text(t.qty))
-      .u64("f", t.id)
-      .u64("l", t.id)
-      .i64("T", t.time_ms)
-      .boolean("m", t.buyer_maker)
-      .boolean("M", true)
-      .close();
+  ObjectWriter w(out);
+  w.str("e", "aggTrade").i64("E", event_ms).str("s", symbol);
+  agg_trade_fields(w, t).close();
   return out;
 }
 
