@@ -1,0 +1,75 @@
+#include "gateway/tick_publisher.h"
+
+#include <algorithm>
+
+#include "core/codec/bus_json.h"
+
+namespace gateway {
+
+TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::Registry& metrics,
+                             TickPublisherOptions options)
+    : clock_(clock),
+      bus_(bus),
+      options_(std::move(options)),
+      published_(metrics.counter("gateway_ticks_published_total", "Ticks handed to the bus")),
+      dropped_rate_(metrics.counter("gateway_ticks_dropped_total", "Ticks dropped, by reason",
+                                    {{"reason", "rate_cap"}})),
+      dropped_full_(metrics.counter("gateway_ticks_dropped_total", "Ticks dropped, by reason",
+                                    {{"reason", "outbox_full"}})),
+      tokens_(static_cast<double>(options_.max_ticks_per_sec)),
+      refilled_at_us_(clock.now_us()) {
+  if (options_.jetstream) {
+    core::OutboxOptions outbox;
+    outbox.capacity = options_.buffer_size;
+    outbox_ = std::make_unique<core::JsPublisher>(bus_, clock_, outbox);
+  }
+}
+
+std::string TickPublisher::subject(std::string_view prefix, const core::Tick& tick) {
+  std::string s;
+  s.reserve(prefix.size() + tick.symbol.size() + 12);
+  s.append(prefix).append(".").append(core::exchange_name(tick.exchange)).append(".");
+  return s.append(tick.symbol);
+}
+
+std::string TickPublisher::msg_id(const core::Tick& tick) {
+  std::string id;
+  id.append(core::exchange_name(tick.exchange)).append(":").append(tick.symbol).append(":");
+  id.append(core::tick_kind_name(tick.kind)).append(":");
+  if (tick.trade_id) return id.append(*tick.trade_id);
+  if (tick.seq) return id.append(std::to_string(*tick.seq));
+  return id.append(std::to_string(tick.ts_event_us));
+}
+
+bool TickPublisher::take_token() {
+  if (options_.max_ticks_per_sec == 0) return true;
+  const double rate = static_cast<double>(options_.max_ticks_per_sec);
+  const std::int64_t now = clock_.now_us();
+  tokens_ = std::min(rate, tokens_ + rate * static_cast<double>(now - refilled_at_us_) / 1e6);
+  refilled_at_us_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+core::Status TickPublisher::publish(const core::Tick& tick) {
+  if (!take_token()) {
+    dropped_rate_.inc();
+    return core::make_error(core::Errc::kResourceExhausted,
+                            "over performance.max_ticks_per_sec ({})", options_.max_ticks_per_sec);
+  }
+  payload_.clear();
+  core::codec::encode(tick, payload_);
+  core::Status s;
+  if (outbox_) {
+    s = outbox_->publish(subject(options_.subject_prefix, tick), payload_, msg_id(tick));
+  } else {
+    s = bus_.publish(subject(options_.subject_prefix, tick), payload_,
+                     {{"Nats-Msg-Id", msg_id(tick)}}, "");
+  }
+  if (s.code == core::Errc::kResourceExhausted) dropped_full_.inc();
+  if (s.is_ok()) published_.inc();
+  return s;
+}
+
+}  // namespace gateway

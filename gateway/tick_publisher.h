@@ -1,0 +1,70 @@
+/// @file gateway/tick_publisher.h
+/// @brief TickPublisher: normalized ticks onto the bus, `{prefix}.{exchange}.{symbol}`.
+///
+/// JetStream mode (`nats.jetstream: true`, the default) hands each tick to a JsPublisher
+/// outbox of `performance.buffer_size` with `Nats-Msg-Id = {exchange}:{symbol}:{kind}:{id}`
+/// (id: the trade id, else the exchange's sequence, else the event time in µs), so a resend
+/// after a NATS outage is deduplicated by the stream. Core mode publishes directly, with the
+/// same header. `performance.max_ticks_per_sec` caps the rate (token bucket on the Clock,
+/// one second of burst; 0 = no cap); a tick over the cap or with the outbox full is dropped,
+/// counted in `gateway_ticks_dropped_total{reason}` and refused with kResourceExhausted.
+///
+/// | option | config key | default |
+/// |---|---|---|
+/// | subject_prefix | nats.publish_subject_prefix | "ticks" |
+/// | jetstream | nats.jetstream | true |
+/// | buffer_size | performance.buffer_size | 5000 |
+/// | max_ticks_per_sec | performance.max_ticks_per_sec | 10000 |
+///
+/// Runs on the shard's loop; one publisher per shard.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/js_publisher.h"
+#include "core/metrics.h"
+#include "core/ports/bus.h"
+#include "core/ports/clock.h"
+#include "core/types.h"
+
+namespace gateway {
+
+struct TickPublisherOptions {
+  std::string subject_prefix = "ticks";
+  bool jetstream = true;
+  std::size_t buffer_size = 5000;
+  std::uint64_t max_ticks_per_sec = 10000;
+};
+
+class TickPublisher {
+ public:
+  TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::Registry& metrics,
+                TickPublisherOptions options);
+
+  /// kResourceExhausted: dropped (over the rate cap, or the outbox is full); kUnavailable in
+  /// core mode while NATS is away.
+  core::Status publish(const core::Tick& tick);
+  /// Ticks waiting for their PubAck (JetStream mode).
+  std::size_t pending() const { return outbox_ ? outbox_->pending() : 0; }
+
+  static std::string subject(std::string_view prefix, const core::Tick& tick);
+  static std::string msg_id(const core::Tick& tick);
+
+ private:
+  bool take_token();
+
+  core::Clock& clock_;
+  core::Bus& bus_;
+  TickPublisherOptions options_;
+  std::unique_ptr<core::JsPublisher> outbox_;
+  core::metrics::Counter& published_;
+  core::metrics::Counter& dropped_rate_;
+  core::metrics::Counter& dropped_full_;
+  std::string payload_;  // reused encode buffer
+  double tokens_ = 0;
+  std::int64_t refilled_at_us_ = 0;
+};
+
+}  // namespace gateway
