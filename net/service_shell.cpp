@@ -40,6 +40,8 @@ struct ServiceShell::Impl {
   std::optional<core::TraceWriter> trace;
   bool started = false;
   bool stopped = false;
+  core::HttpServer::Handler api_handler;
+  std::function<void(core::json::ObjectWriter&)> health_fields;
 
   Impl(AsioClock& c, ShellOptions o, const core::Secrets& s)
       : clock(c),
@@ -63,6 +65,7 @@ struct ServiceShell::Impl {
       health_requests.inc();
       core::json::ObjectWriter body(response.body);
       body.str("status", "ok").str("service", options.service);
+      if (health_fields) health_fields(body);
       body.close();
       response.headers = {{"Content-Type", "application/json"}};
     } else if ((paths & kServeMetrics) && path == "/metrics") {
@@ -70,6 +73,9 @@ struct ServiceShell::Impl {
       uptime_seconds.set(static_cast<double>(clock.now_us() - start_now_us) / 1e6);
       response.headers = {{"Content-Type", "text/plain; version=0.0.4"}};
       response.body = metrics.render_prometheus();
+    } else if ((paths & kServeHealth) && api_handler) {
+      api_handler(request, responder);
+      return;
     } else {
       other_requests.inc();
       response.status = 404;
@@ -164,6 +170,13 @@ void ServiceShell::stop() {
   }
   if (s.http_server) s.http_server->stop();
   if (s.metrics_server) s.metrics_server->stop();
+}
+
+void ServiceShell::set_api_handler(core::HttpServer::Handler handler) {
+  impl_->api_handler = std::move(handler);
+}
+void ServiceShell::set_health_fields(std::function<void(core::json::ObjectWriter&)> fields) {
+  impl_->health_fields = std::move(fields);
 }
 
 core::metrics::Registry& ServiceShell::metrics() {

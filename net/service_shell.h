@@ -19,10 +19,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "core/json_text.h"
 #include "core/metrics.h"
+#include "core/ports/http.h"
 #include "core/secrets/secrets.h"
 #include "core/status.h"
 #include "core/trace.h"
@@ -57,6 +60,12 @@ class ServiceShell {
   core::metrics::Registry& metrics();
   /// The service's trace, or null when trace.path is empty. Loop thread only.
   core::TraceWriter* trace();
+  /// The service's own routes on service.port: every request there except /health (and
+  /// /metrics when the ports are shared) goes to `handler`; without one the shell answers 404.
+  void set_api_handler(core::HttpServer::Handler handler);
+  /// Adds the service's fields to the /health body after "status" and "service" (e.g. whether
+  /// a fallback is in use). Called per /health request on the loop thread.
+  void set_health_fields(std::function<void(core::json::ObjectWriter&)> fields);
   /// The bound ports, valid after start().
   std::uint16_t http_port() const;
   std::uint16_t metrics_port() const;

@@ -54,6 +54,11 @@ void bind(Binder& b, LiveGatewayConfig& c) {
   });
   b.section("monitoring", [&](Binder& s) { config_detail::bind_monitoring(s, c.monitoring); });
   b.section("safety", [&](Binder& s) { bind_safety(s, c.safety); });
+  b.section("paper", [&](Binder& s) {
+    s.decimal("slippage_bps", c.paper.slippage_bps);
+    s.decimal("fee_bps", c.paper.fee_bps);
+    s.text("ticks_subject", c.paper.ticks_subject, Text::kToken);
+  });
   b.section("trace", [&](Binder& s) { config_detail::bind_trace(s, c.trace); });
 }
 

@@ -31,6 +31,9 @@
 /// | safety.symbols_allowlist (+) | others rejected; empty rejects all | BTCUSDT ETHUSDT SOLUSDT |
 /// | safety.kill_switch (+) | reject every new order | false |
 /// | safety.price_band_pct (+) | max distance of a limit from the last tick, % | "5" |
+/// | paper.slippage_bps (+) | market orders fill this far through the touch | "2" |
+/// | paper.fee_bps (+) | fee charged on paper fills, in the quote asset | "10" |
+/// | paper.ticks_subject (+) | ticks the paper engine fills from | "ticks.>" |
 /// | trace.path (+) | see TraceConfig | "" |
 #pragma once
 
@@ -110,6 +113,12 @@ struct SafetyConfig {
   std::string price_band_pct = "5";
 };
 
+/// The paper engine: decimal strings like the safety limits.
+struct PaperConfig {
+  std::string slippage_bps = "2";
+  std::string fee_bps = "10";
+  std::string ticks_subject = "ticks.>";
+};
 struct LiveGatewayConfig {
   LiveServiceConfig service;
   LiveNatsConfig nats;
@@ -118,6 +127,7 @@ struct LiveGatewayConfig {
   ExecutionConfig execution;
   MonitoringConfig monitoring{30, 9200};
   SafetyConfig safety;
+  PaperConfig paper;
   TraceConfig trace;
 };
 
