@@ -137,7 +137,8 @@ void encode(const Order& o, std::string& out) {
   w.close();
 }
 
-Result<Order> decode_order(std::string_view json, std::string_view subject_account) {
+Result<Order> decode_order(std::string_view json, std::string_view subject_account,
+                           std::string_view default_symbol) {
   static constexpr std::string_view kRequired[] = {"symbol", "side", "quantity"};
   Required required("order", kRequired);
   Order o;
@@ -158,6 +159,10 @@ Result<Order> decode_order(std::string_view json, std::string_view subject_accou
     }
     return Status::ok();
   });
+  if (s && !default_symbol.empty() && o.symbol.empty()) {
+    o.symbol = std::string(default_symbol);
+    required.mark("symbol");
+  }
   if (s) s = required.check();
   if (s) s = resolve_account("order", account, subject_account, o.account);
   if (s) s = detail::check_token("order", "symbol", o.symbol, kSymbolLenMax, kSymbolExtra);

@@ -44,8 +44,11 @@ Result<Tick> decode_tick(std::string_view json);
 /// `type` defaults to limit with a price, market without; a limit order needs a price and a
 /// market order must not have one. quantity and price must be positive. paper_trading
 /// defaults to true. Symbols, accounts and client_order_ids are checked for their characters
-/// (client_order_id: 1..36 of [A-Za-z0-9._:/-], as Binance allows).
-Result<Order> decode_order(std::string_view json, std::string_view subject_account = {});
+/// (client_order_id: 1..36 of [A-Za-z0-9._:/-], as Binance allows). A message without a
+/// symbol gets `default_symbol` (the exchange's default_symbol); when that is empty too, the
+/// symbol is required.
+Result<Order> decode_order(std::string_view json, std::string_view subject_account = {},
+                           std::string_view default_symbol = {});
 Result<CancelRequest> decode_cancel(std::string_view json, std::string_view subject_account = {});
 Result<OrderUpdate> decode_order_update(std::string_view json);
 Result<Fill> decode_fill(std::string_view json);

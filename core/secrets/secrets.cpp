@@ -156,6 +156,7 @@ Result<Secrets> load_secrets(std::string_view service, const Env& env,
   fill(secrets.binance, "BINANCE");
   fill(secrets.coinbase, "COINBASE");
   fill(secrets.kraken, "KRAKEN");
+  secrets.admin_token = pick(env, file_vars, "ADMIN_TOKEN");
   return secrets;
 }
 
@@ -164,7 +165,9 @@ std::string secrets_summary(const Secrets& secrets) {
   secrets.for_each([&](const char* name, const ExchangeKeys& keys) {
     out += fmt::format("{}={} ", name, describe(keys));
   });
-  return out + fmt::format("file={}", secrets.file.empty() ? "none" : secrets.file);
+  out += fmt::format("file={}", secrets.file.empty() ? "none" : secrets.file);
+  if (secrets.admin_token) out += fmt::format(" admin_token={}", *secrets.admin_token);
+  return out;
 }
 
 }  // namespace core

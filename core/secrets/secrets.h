@@ -2,7 +2,8 @@
 /// @brief Exchange API keys from the environment, then `secrets/<service>.env`.
 ///
 /// Variables (the seed's names): BINANCE_API_KEY, BINANCE_SECRET, COINBASE_API_KEY,
-/// COINBASE_SECRET, KRAKEN_API_KEY, KRAKEN_SECRET. Each is taken from the environment map
+/// COINBASE_SECRET, KRAKEN_API_KEY, KRAKEN_SECRET, and ADMIN_TOKEN (the bearer token of
+/// live_gateway's admin HTTP calls: halt, resume, approve). Each is taken from the environment map
 /// when set there, else from the secrets file. The file is `--secrets-file` when given (it must
 /// exist), else the first of `/secrets/<service>.env` (containers, as the seed mounts it) and
 /// `secrets/<service>.env` that exists; none is fine (public market data needs no keys).
@@ -32,6 +33,7 @@ struct Secrets {
   ExchangeKeys binance;
   ExchangeKeys coinbase;
   ExchangeKeys kraken;
+  std::optional<Secret> admin_token;  // ADMIN_TOKEN; absent: the admin calls answer 401
   std::string file;  // the .env file that was read; empty when none
 
   /// Calls f(name, keys) for binance, coinbase, kraken in that order.
@@ -55,7 +57,8 @@ Result<Env> parse_env_file(std::string_view text, std::string_view file);
 bool is_placeholder(std::string_view value);
 
 /// "binance=key:Secret(fp=..),secret:Secret(fp=..) coinbase=absent kraken=absent
-/// file=secrets/gateway.env": fingerprints only, for the start-up log.
+/// file=secrets/gateway.env" (+ " admin_token=Secret(fp=..)" when set): fingerprints only,
+/// for the start-up log.
 std::string secrets_summary(const Secrets& secrets);
 
 }  // namespace core
