@@ -4,11 +4,15 @@
 ///
 /// | route | auth | answer |
 /// |---|---|---|
-/// | GET /ready | - | 200 or 503, `{"ready":..,"bus_connected":..,"halted":..,"open_orders":n}` |
-/// | GET /orders | - | `{"orders":[{client_order_id,account,symbol,side,type,quantity,price?,status,filled_qty,notional_usd,paper}]}` |
+/// | GET /ready | - | 200 or 503 `{"ready":..,"halted":..,"open_orders":n}` |
+/// | GET /orders | - | `{"orders":[..]}` (1) |
 /// | GET /positions | - | `{"positions":[{account,symbol,net_qty,bought_usd,sold_usd}]}` |
-/// | POST /halt, POST /resume | bearer | 200 `{"halted":true|false}` (kill switch) |
-/// | POST /orders/{client_order_id}/approve | bearer | 200 `{"approved":id}`, 404 `{"code":"UNKNOWN_ORDER","reason":..}` |
+/// | POST /halt, /resume | bearer | 200 `{"halted":true|false}` (kill switch) |
+/// | POST /orders/{id}/approve | bearer | 200 `{"approved":id}`, 404 (2) |
+///
+/// (1) Each: client_order_id, account, symbol, side, type, quantity, price (limit only), status,
+/// filled_qty, notional_usd, paper. (2) `{"code":"UNKNOWN_ORDER","reason":..}` when this worker
+/// holds no such pending order.
 ///
 /// The POST calls need `Authorization: Bearer <ADMIN_TOKEN>` (core::Secrets::admin_token);
 /// anything else, or no token configured, answers 401 with `WWW-Authenticate: Bearer`. The

@@ -42,7 +42,8 @@ std::string Exposure::key(std::string_view account, std::string_view symbol) con
 }
 
 core::Result<std::int64_t> Exposure::to_micro_usd(const core::Decimal& usd) {
-  core::Result<core::Decimal> micro = usd.div_round(core::Decimal::from_int(1), 6, core::Rounding::kCeiling);
+  core::Result<core::Decimal> micro =
+      usd.div_round(core::Decimal::from_int(1), 6, core::Rounding::kCeiling);
   if (!micro || micro->is_negative() || micro->mantissa() > kUncappedMicroUsd) {
     return core::make_error(core::Errc::kInvalidArgument, "exposure: {} USD is out of range", usd);
   }
@@ -99,8 +100,8 @@ void Exposure::total(std::string_view account, std::string_view symbol,
                 if (r->is_nil()) return done(core::Decimal());
                 const std::string* s = r->string();
                 std::int64_t v = 0;
-                if (s == nullptr ||
-                    std::from_chars(s->data(), s->data() + s->size(), v).ptr != s->data() + s->size()) {
+                if (s == nullptr || std::from_chars(s->data(), s->data() + s->size(), v).ptr !=
+                                        s->data() + s->size()) {
                   return done(core::make_error(core::Errc::kProtocol, "exposure: bad total"));
                 }
                 done(from_micro(v));

@@ -44,13 +44,11 @@ class Exposure {
   /// Reserves `notional_usd` for `client_order_id` unless the total would pass the cap.
   /// Reserving an id twice reserves once. Kv errors come through unchanged (in_doubt kept: the
   /// reservation may exist, which errs on the safe side).
-  void reserve(std::string_view account, std::string_view symbol,
-               std::string_view client_order_id, const core::Decimal& notional_usd,
-               std::function<void(core::Result<Outcome>)> done);
+  void reserve(std::string_view account, std::string_view symbol, std::string_view client_order_id,
+               const core::Decimal& notional_usd, std::function<void(core::Result<Outcome>)> done);
   /// The order is final: `filled_usd` stays as position, the rest is released.
-  void settle(std::string_view account, std::string_view symbol,
-              std::string_view client_order_id, const core::Decimal& filled_usd,
-              std::function<void(core::Status)> done);
+  void settle(std::string_view account, std::string_view symbol, std::string_view client_order_id,
+              const core::Decimal& filled_usd, std::function<void(core::Status)> done);
   /// The current total of (account, symbol) in USD.
   void total(std::string_view account, std::string_view symbol,
              std::function<void(core::Result<core::Decimal>)> done);

@@ -93,7 +93,9 @@ OrderService::OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv,
   }
 }
 
-OrderService::~OrderService() { stop(); }
+OrderService::~OrderService() {
+  stop();
+}
 
 template <typename F>
 auto OrderService::guarded(F f) {
@@ -141,7 +143,9 @@ void OrderService::stop() {
   subscriptions_.clear();
 }
 
-bool OrderService::ready() const { return !subscriptions_.empty() && bus_.connected(); }
+bool OrderService::ready() const {
+  return !subscriptions_.empty() && bus_.connected();
+}
 
 void OrderService::on_order_message(const core::BusMessage& msg) {
   std::optional<OrderSubject> subject = parse_order_subject(prefix_, msg.subject);
@@ -181,17 +185,17 @@ void OrderService::claim(std::shared_ptr<Pending> p) {
   const core::Order& o = p->order;
   ids_.claim(o.account, *o.client_order_id, guarded([this, p](core::Result<bool> claimed) {
                if (!claimed) {
-                 return reject(p->order,
-                               {RejectCode::kTimeout, "order store unavailable: " +
-                                                          claimed.status().message},
-                               p->t0_us);
+                 return reject(
+                     p->order,
+                     {RejectCode::kTimeout, "order store unavailable: " + claimed.status().message},
+                     p->t0_us);
                }
                if (!*claimed) {
-                 return reject(p->order,
-                               {RejectCode::kDuplicateClientOrderId,
-                                fmt::format("client_order_id {} was used before",
-                                            *p->order.client_order_id)},
-                               p->t0_us);
+                 return reject(
+                     p->order,
+                     {RejectCode::kDuplicateClientOrderId,
+                      fmt::format("client_order_id {} was used before", *p->order.client_order_id)},
+                     p->t0_us);
                }
                reserve(p);
              }));
@@ -318,8 +322,8 @@ void OrderService::on_fill(const core::Fill& f) {
   fills_.inc();
   scratch_.clear();
   core::codec::encode(f, scratch_);
-  core::Status s = bus_.publish(fmt::format("{}.{}", options_.fill_subject_prefix, f.account),
-                                scratch_, {}, "");
+  core::Status s =
+      bus_.publish(fmt::format("{}.{}", options_.fill_subject_prefix, f.account), scratch_, {}, "");
   if (!s) logger().warn("fill not published", {{"fill_id", f.fill_id}, {"error", s.message}});
   core::Result<Decimal> usd = f.price.mul(f.qty);
   auto it = open_.find(order_key(f.account, f.client_order_id));

@@ -6,11 +6,15 @@
 /// Subjects (DESIGN.md section 3; `{p}` = nats.publish_subject_prefix):
 /// | subject | how | what |
 /// |---|---|---|
-/// | nats.subscribe_subject (`orders.*.new`) | queue group nats.queue_group | new orders |
-/// | `orders.*.cancel`, `orders.*.approve` | every worker, no queue group | the worker that holds the order acts, the others ignore it: open orders live in one worker's executor, so a queue group would hand the message to the wrong worker half the time |
-/// | paper.ticks_subject (`ticks.>`) | every worker | last price per symbol, Executor::on_tick |
-/// | `{p}.{account}.{status}` | publish | every OrderUpdate (rejected with code and reason) |
+/// | nats.subscribe_subject (`orders.*.new`) | queue group | new orders |
+/// | `{p}.*.cancel`, `{p}.*.approve` | every worker (1) | cancel, approve |
+/// | paper.ticks_subject (`ticks.>`) | every worker | last prices, Executor::on_tick |
+/// | `{p}.{account}.{status}` | publish | every OrderUpdate (rejected: code, reason) |
 /// | `{fill_subject_prefix}.{account}` | publish | every Fill |
+///
+/// (1) No queue group: an open order lives in one worker's executor, so a queue group would
+/// hand its cancel to the wrong worker half the time. The worker that holds the order acts,
+/// the others ignore the message (and so does everyone for an order nobody holds).
 ///
 /// Metrics: live_orders_in_total, live_rejects_total{code} (ours and the executor's),
 /// live_fills_total, live_order_latency_us (message in to executor submit, pending_approval
@@ -76,9 +80,8 @@ struct Position {
 
 class OrderService {
  public:
-  OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv,
-               core::metrics::Registry& metrics, SafetyPolicy policy,
-               OrderServiceOptions options);
+  OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv, core::metrics::Registry& metrics,
+               SafetyPolicy policy, OrderServiceOptions options);
   ~OrderService();
   OrderService(const OrderService&) = delete;
   OrderService& operator=(const OrderService&) = delete;

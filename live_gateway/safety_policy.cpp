@@ -13,8 +13,8 @@ using core::RejectCode;
 core::Status parse_limit(std::string_view key, const std::string& text, Decimal& out) {
   core::Result<Decimal> d = Decimal::parse(text);
   if (!d || d->is_negative()) {
-    return core::make_error(core::Errc::kConfig, "safety.{}: expected a non-negative decimal, got \"{}\"",
-                            key, text);
+    return core::make_error(core::Errc::kConfig,
+                            "safety.{}: expected a non-negative decimal, got \"{}\"", key, text);
   }
   out = *d;
   return core::Status::ok();
@@ -37,10 +37,12 @@ core::Result<SymbolTable> symbol_table_from_exchange_info(std::string_view json)
   return table;
 }
 
-core::Result<SafetyPolicy> SafetyPolicy::make(const core::SafetyConfig& safety, SymbolTable symbols) {
+core::Result<SafetyPolicy> SafetyPolicy::make(const core::SafetyConfig& safety,
+                                              SymbolTable symbols) {
   SafetyPolicy p;
   core::Status s = parse_limit("max_order_size_usd", safety.max_order_size_usd, p.max_order_usd_);
-  if (s) s = parse_limit("max_position_size_usd", safety.max_position_size_usd, p.max_position_usd_);
+  if (s)
+    s = parse_limit("max_position_size_usd", safety.max_position_size_usd, p.max_position_usd_);
   if (s) s = parse_limit("price_band_pct", safety.price_band_pct, p.band_pct_);
   if (!s) return s;
   p.paper_only_ = safety.paper_trading_only;
@@ -86,8 +88,8 @@ std::variant<Decimal, Rejection> SafetyPolicy::check(core::Order& order,
   return *notional;
 }
 
-std::optional<Rejection> SafetyPolicy::check_filters(const core::Order& order,
-                                                     const std::optional<Decimal>& last_price) const {
+std::optional<Rejection> SafetyPolicy::check_filters(
+    const core::Order& order, const std::optional<Decimal>& last_price) const {
   auto it = symbols_.find(order.symbol);
   if (it == symbols_.end()) return std::nullopt;
   std::optional<core::FilterRejection> r = core::check_order(
@@ -100,8 +102,9 @@ std::optional<Rejection> SafetyPolicy::check_band(const core::Order& order,
                                                   const std::optional<Decimal>& last_price) const {
   if (order.type != core::OrderType::kLimit || band_pct_.is_zero()) return std::nullopt;
   if (!last_price) {
-    return Rejection{RejectCode::kNoMarketData,
-                     fmt::format("no tick for {} yet to check safety.price_band_pct", order.symbol)};
+    return Rejection{
+        RejectCode::kNoMarketData,
+        fmt::format("no tick for {} yet to check safety.price_band_pct", order.symbol)};
   }
   // |price - last| * 100 <= pct * last, exact.
   core::Result<Decimal> diff = order.price->sub(*last_price);

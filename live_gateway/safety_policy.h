@@ -8,13 +8,18 @@
 /// | rule | key | RejectCode |
 /// |---|---|---|
 /// | kill switch | safety.kill_switch, POST /halt | kKillSwitch |
-/// | paper only | safety.paper_trading_only: forces paper_trading=true; when false, an order asking for live on a worker without a live executor | kPaperOnly |
+/// | paper only (1) | safety.paper_trading_only | kPaperOnly |
 /// | allowlist | safety.symbols_allowlist | kSymbolNotAllowed |
-/// | known symbol | exchangeInfo (when execution.validate_orders) | kInvalidOrder |
-/// | reference price | a market order needs a last tick | kNoMarketData |
-/// | order size | safety.max_order_size_usd: qty x limit price, or x last tick for market | kMaxOrderSize |
-/// | exchange filters | PRICE_FILTER, LOT_SIZE, NOTIONAL, ... (core/exchange_filters.h) | as mapped there |
-/// | price band | safety.price_band_pct: a limit within pct % of the last tick; none yet -> kNoMarketData; 0 turns it off | kPriceBand |
+/// | known symbol | exchangeInfo (execution.validate_orders) | kInvalidOrder |
+/// | reference price (2) | a market order needs a last tick | kNoMarketData |
+/// | order size (2) | safety.max_order_size_usd | kMaxOrderSize |
+/// | exchange filters | PRICE_FILTER, LOT_SIZE, NOTIONAL, ... | core/exchange_filters.h |
+/// | price band (3) | safety.price_band_pct | kPriceBand, kNoMarketData |
+///
+/// (1) true forces paper_trading=true whatever the order says; false lets an order ask for live,
+/// refused only when the worker has no live executor. (2) The notional is qty x limit price, or
+/// qty x last tick for a market order. (3) A limit must lie within pct % of the last tick; with
+/// no tick yet it is refused; "0" turns the band off.
 ///
 /// Prices are taken to be USD (the quote of the allowed symbols is USDT/USD). The halt flag is
 /// the only state; one instance per worker, on its loop thread.

@@ -41,7 +41,8 @@ TEST_CASE("Admin POST calls answer 401 without the bearer token and change nothi
   CHECK(r.body.find(kToken) == std::string::npos);
 }
 
-TEST_CASE("Without an ADMIN_TOKEN configured every admin call answers 401", "[live_gateway][admin]") {
+TEST_CASE("Without an ADMIN_TOKEN configured every admin call answers 401",
+          "[live_gateway][admin]") {
   OrderWorld w(WorkerSetup{});
   auto handler = live_gateway::make_admin_handler(w.worker().service, std::nullopt);
   core::HttpRequest req{"POST", "/halt", {{"Authorization", "Bearer "}}, ""};
@@ -53,7 +54,8 @@ TEST_CASE("Without an ADMIN_TOKEN configured every admin call answers 401", "[li
 TEST_CASE("POST /halt and /resume with the token flip the kill switch", "[live_gateway][admin]") {
   OrderWorld w(WorkerSetup{});
   w.tick("BTCUSDT", "45000");
-  w.send("orders.acc.new", R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"h1"})");
+  w.send("orders.acc.new",
+         R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"h1"})");
   REQUIRE(w.wait([&] { return w.count("orders.acc.accepted") == 1; }));
   auto halted = call(w, "POST", "/halt", kBearer);
   CHECK(halted.status == 200);
@@ -64,12 +66,14 @@ TEST_CASE("POST /halt and /resume with the token flip the kill switch", "[live_g
   CHECK(resumed.body == R"({"halted":false})");
 }
 
-TEST_CASE("POST /orders/{id}/approve with the token submits a pending order", "[live_gateway][admin]") {
+TEST_CASE("POST /orders/{id}/approve with the token submits a pending order",
+          "[live_gateway][admin]") {
   WorkerSetup setup;
   setup.config.safety.require_manual_approval = true;
   OrderWorld w(setup);
   w.tick("BTCUSDT", "45000");
-  w.send("orders.acc.new", R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"ap1"})");
+  w.send("orders.acc.new",
+         R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"ap1"})");
   REQUIRE(w.wait([&] { return w.count("orders.acc.pending_approval") == 1; }));
   auto orders = call(w, "GET", "/orders");
   CHECK(orders.status == 200);
@@ -93,7 +97,8 @@ TEST_CASE("GET /positions lists fills by account and symbol; unknown routes 404,
           "[live_gateway][admin]") {
   OrderWorld w(WorkerSetup{});
   w.tick("BTCUSDT", "45000");
-  w.send("orders.acc.new", R"({"side":"buy","quantity":0.002,"price":45000,"client_order_id":"f1"})");
+  w.send("orders.acc.new",
+         R"({"side":"buy","quantity":0.002,"price":45000,"client_order_id":"f1"})");
   REQUIRE(w.wait([&] { return w.ledger.orders.count("f1") == 1; }));
   w.worker().paper.fill("f1", core::Decimal::parse("0.002").value());
   CHECK(call(w, "GET", "/positions").body ==

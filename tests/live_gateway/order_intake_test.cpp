@@ -17,7 +17,8 @@ TEST_CASE("parse_order_subject reads the account and action of orders.{account}.
   using live_gateway::parse_order_subject;
   CHECK(parse_order_subject("orders", "orders.test_account.new") ==
         OrderSubject{"test_account", OrderAction::kNew});
-  CHECK(parse_order_subject("orders", "orders.a.cancel") == OrderSubject{"a", OrderAction::kCancel});
+  CHECK(parse_order_subject("orders", "orders.a.cancel") ==
+        OrderSubject{"a", OrderAction::kCancel});
   CHECK(parse_order_subject("orders", "orders.a.approve") ==
         OrderSubject{"a", OrderAction::kApprove});
   CHECK_FALSE(parse_order_subject("orders", "orders.a.rejected"));
@@ -52,13 +53,14 @@ TEST_CASE("OrderIntake keeps a client_order_id the order brings", "[live_gateway
   CHECK(std::get<core::Order>(r).client_order_id == "mine-7");
 }
 
-TEST_CASE("OrderIntake rejects malformed JSON, a bad quantity, an unknown type and a foreign account",
-          "[live_gateway][intake]") {
+TEST_CASE(
+    "OrderIntake rejects malformed JSON, a bad quantity, an unknown type and a foreign account",
+    "[live_gateway][intake]") {
   OrderIntake intake("BTCUSDT", "w1");
-  for (const char* body : {R"({"side":"buy","quantity":)", R"({"side":"buy","quantity":0})",
-                           R"({"side":"buy","quantity":-1})",
-                           R"({"side":"buy","quantity":1,"type":"stop"})",
-                           R"({"account":"other","side":"buy","quantity":1})"}) {
+  for (const char* body :
+       {R"({"side":"buy","quantity":)", R"({"side":"buy","quantity":0})",
+        R"({"side":"buy","quantity":-1})", R"({"side":"buy","quantity":1,"type":"stop"})",
+        R"({"account":"other","side":"buy","quantity":1})"}) {
     INFO(body);
     auto r = intake.decode_new("acc", body);
     REQUIRE(std::holds_alternative<Rejection>(r));

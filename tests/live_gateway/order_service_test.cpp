@@ -79,10 +79,12 @@ TEST_CASE("Malformed JSON is rejected with INVALID_ORDER and the next order stil
             "live_rejects_total{code=\"INVALID_ORDER\"} 3") != std::string::npos);
 }
 
-TEST_CASE("An order without a symbol trades the exchange's default_symbol", "[live_gateway][orders]") {
+TEST_CASE("An order without a symbol trades the exchange's default_symbol",
+          "[live_gateway][orders]") {
   OrderWorld w(WorkerSetup{});
   w.tick("BTCUSDT", "45000");
-  w.send("orders.acc.new", R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"d1"})");
+  w.send("orders.acc.new",
+         R"({"side":"buy","quantity":0.001,"price":45000,"client_order_id":"d1"})");
   REQUIRE(w.wait([&] { return w.ledger.orders.count("d1") == 1; }));
   CHECK(w.ledger.orders.at("d1").order.symbol == "BTCUSDT");
 }
@@ -122,6 +124,7 @@ TEST_CASE("Reservations survive a worker crash and restart", "[live_gateway][ord
   w.sim().crash("w1");
   w.sim().restart("w1");
   REQUIRE(w.wait([&] { return w.all_ready(); }));
+  w.settle();
   w.tick("BTCUSDT", "45000");
   w.send("orders.acc.new", order_body("r3", "0.01"));
   REQUIRE(w.wait([&] { return w.count("orders.acc.rejected") == 1; }));
@@ -188,7 +191,8 @@ TEST_CASE("The kill switch cancels open and pending orders and rejects new ones 
   REQUIRE(w.wait([&] { return w.count("orders.acc.accepted") == 3; }));
 }
 
-TEST_CASE("safety.kill_switch in the config rejects orders from the start", "[live_gateway][orders]") {
+TEST_CASE("safety.kill_switch in the config rejects orders from the start",
+          "[live_gateway][orders]") {
   WorkerSetup setup;
   setup.config.safety.kill_switch = true;
   OrderWorld w(setup);

@@ -78,12 +78,12 @@ class OrderWorld {
       : setup_(std::move(setup)), world_(seed, trace_) {
     world_.add_host("client", [](sim::HostEnv& env) { return std::make_unique<Client>(env); });
     for (const std::string& w : workers) {
-      world_.add_host(w, [this](sim::HostEnv& env) {
-        return std::make_unique<Worker>(env, setup_, ledger);
-      });
+      world_.add_host(
+          w, [this](sim::HostEnv& env) { return std::make_unique<Worker>(env, setup_, ledger); });
       names_.push_back(w);
     }
     REQUIRE(wait([&] { return all_ready(); }));
+    settle();  // the subscriptions reach the server
   }
 
   bool all_ready() {
@@ -108,9 +108,10 @@ class OrderWorld {
   }
   void tick(const std::string& symbol, const std::string& price) {
     send("ticks.binance." + symbol,
-         fmt::format(R"({{"v":1,"exchange":"binance","symbol":"{}","kind":"trade",)"
-                     R"("ts_event":1,"ts_recv":2,"price":{},"qty":0.5,"side":"buy","trade_id":"1"}})",
-                     symbol, price));
+         fmt::format(
+             R"({{"v":1,"exchange":"binance","symbol":"{}","kind":"trade",)"
+             R"("ts_event":1,"ts_recv":2,"price":{},"qty":0.5,"side":"buy","trade_id":"1"}})",
+             symbol, price));
   }
 
   /// The order updates published on subjects matching `pattern`, decoded.

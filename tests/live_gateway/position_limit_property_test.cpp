@@ -1,9 +1,9 @@
 // Property: two workers in one queue group, any sequence of orders, fills, cancels and worker
 // crash/restarts: what accepted orders hold (open ones their notional, finished ones what they
 // filled) never passes max_position_size_usd.
-#include <catch2/catch.hpp>
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
+#include <catch2/catch.hpp>
 
 #include <tuple>
 
@@ -43,9 +43,10 @@ void fill_one(OrderWorld& w, int pick) {
 void run(OrderWorld& w, const Op& op, int& next_id) {
   w.tick("BTCUSDT", "45000");
   if (op.kind <= 5) {
-    w.send("orders.acc.new",
-           fmt::format(R"({{"side":"buy","quantity":{}.{:03},"price":45000,"client_order_id":"o{}"}})",
-                       op.qty_milli / 1000, op.qty_milli % 1000, ++next_id));
+    w.send(
+        "orders.acc.new",
+        fmt::format(R"({{"side":"buy","quantity":{}.{:03},"price":45000,"client_order_id":"o{}"}})",
+                    op.qty_milli / 1000, op.qty_milli % 1000, ++next_id));
   } else if (op.kind == 6 && next_id > 0) {
     w.send("orders.acc.cancel",
            fmt::format(R"({{"client_order_id":"o{}"}})", 1 + op.pick % next_id));

@@ -11,7 +11,9 @@ using core::RejectCode;
 using live_gateway::Rejection;
 using live_gateway::SafetyPolicy;
 
-Decimal dec(const char* s) { return Decimal::parse(s).value(); }
+Decimal dec(const char* s) {
+  return Decimal::parse(s).value();
+}
 
 core::Order limit(const char* symbol, const char* qty, const char* price) {
   core::Order o;
@@ -65,8 +67,9 @@ TEST_CASE("SafetyPolicy rejects the seed's Test 2 order with MAX_ORDER_SIZE and 
                   "order notional 4500000.0 USD exceeds safety.max_order_size_usd 1000"});
 }
 
-TEST_CASE("SafetyPolicy lets an order at exactly max_order_size_usd through and returns its notional",
-          "[live_gateway][safety]") {
+TEST_CASE(
+    "SafetyPolicy lets an order at exactly max_order_size_usd through and returns its notional",
+    "[live_gateway][safety]") {
   SafetyPolicy p = make({});
   core::Order o = limit("BTCUSDT", "0.02", "50000");
   auto v = p.check(o, dec("50000"), false);
@@ -91,8 +94,9 @@ TEST_CASE("SafetyPolicy paper_trading_only forces paper whatever the order says"
   CHECK(o.paper_trading);
 }
 
-TEST_CASE("SafetyPolicy without paper_trading_only lets a live order through only to a live executor",
-          "[live_gateway][safety]") {
+TEST_CASE(
+    "SafetyPolicy without paper_trading_only lets a live order through only to a live executor",
+    "[live_gateway][safety]") {
   core::SafetyConfig s;
   s.paper_trading_only = false;
   SafetyPolicy p = make(s);
@@ -136,8 +140,9 @@ TEST_CASE("SafetyPolicy kill_switch rejects every order until resumed", "[live_g
   CHECK(code_of(p, limit("BTCUSDT", "0.001", "45000")) == std::nullopt);
 }
 
-TEST_CASE("SafetyPolicy applies the recorded exchangeInfo filters: tick size, lot size, min notional",
-          "[live_gateway][safety]") {
+TEST_CASE(
+    "SafetyPolicy applies the recorded exchangeInfo filters: tick size, lot size, min notional",
+    "[live_gateway][safety]") {
   SafetyPolicy p = make({}, recorded_symbols());
   CHECK(code_of(p, limit("BTCUSDT", "0.001", "45000.001")) == RejectCode::kPriceFilter);
   CHECK(code_of(p, limit("BTCUSDT", "0.0010001", "45000")) == RejectCode::kLotSize);
@@ -153,7 +158,8 @@ TEST_CASE("SafetyPolicy rejects an allowed symbol the exchange does not list as 
   CHECK(code_of(p, limit("NOPEUSDT", "1", "10"), dec("10")) == RejectCode::kInvalidOrder);
 }
 
-TEST_CASE("SafetyPolicy refuses a limit that is not a decimal, naming the key", "[live_gateway][safety]") {
+TEST_CASE("SafetyPolicy refuses a limit that is not a decimal, naming the key",
+          "[live_gateway][safety]") {
   core::SafetyConfig s;
   s.max_position_size_usd = "ten";
   auto p = SafetyPolicy::make(s, {});
