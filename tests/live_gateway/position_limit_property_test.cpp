@@ -79,6 +79,10 @@ TEST_CASE("Two workers never together hold more than max_position_size_usd",
     w.sim().heal_all();
     w.sim().clock().run_for(testsupport::kSecondUs);
     RC_ASSERT(w.ledger.held_usd() <= cap);
-    RC_TAG(w.ledger.orders.size() > 2 ? "3+ accepted" : "0-2 accepted");
+    bool capped = false;
+    for (const auto& u : w.updates("orders.acc.rejected")) {
+      capped = capped || u.code == core::RejectCode::kMaxPosition;
+    }
+    RC_TAG(capped ? "cap reached" : "cap not reached");
   });
 }
