@@ -49,7 +49,7 @@ class TickerCache {
   std::optional<core::Exchange> exchange_of(std::string_view symbol) const;
 
   /// Appends `{"exchange":..,"symbol":..,"timestamp":<ms>,"last":..,"last_qty":..,"bid":..,
-  /// "bid_qty":..,"ask":..,"ask_qty":..,"volume":..,"ts_event_us":..,"ts_recv_us":..}`
+  /// "bid_qty":..,"ask":..,"ask_qty":..,"volume":..,"ts_event_us":..,"ts_recv_us":..,"ticks":N}`
   /// (absent values as null) and returns true; false with `out` untouched when unknown.
   bool append_json(core::Exchange exchange, std::string_view symbol, std::string& out) const;
 
