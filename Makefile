@@ -4,7 +4,7 @@ CMAKE ?= cmake
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps test test-unit test-contract test-property test-scenario test-scenarios bench lint-determinism format clean fixtures
+.PHONY: all deps demo test test-unit test-contract test-property test-scenario test-scenarios bench lint-determinism format clean fixtures
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
@@ -12,6 +12,11 @@ all:
 
 deps:
 	scripts/deps.sh
+
+# nats-server, redis-server, mockex replaying a recording and the gateway, on free loopback
+# ports; prints how to watch the ticks and call the API. Ctrl-C stops everything.
+demo: all
+	BIN=$(BUILD)/bin scripts/demo.sh
 
 # ASan+UBSan build, every unit, contract and property test (tiers by ctest label).
 test:

@@ -1,0 +1,72 @@
+/// @file gateway/http_api.h
+/// @brief HttpApi: the gateway's own routes on service.port, beside the shell's /health and
+/// /metrics (net::ServiceShell::set_api_handler and set_health_fields take handle() and
+/// health_fields()).
+///
+/// | route | answer |
+/// |---|---|
+/// | GET /ready | 200 `{"ready":true,"checks":{name:bool,..},"failing":[]}`, else 503 naming the
+/// failing checks | | GET /ticker/{symbol} | 200 the TickerCache JSON; symbols are exchange-native,
+/// so unique | | GET /ticker/{exchange}/{symbol} | the same for one exchange | | anything else |
+/// 404 `{"error":"not found","path":..}`; other methods 405 |
+///
+/// An unknown symbol gets 404 `{"error":"unknown symbol","symbol":..}` (and `"exchange"`
+/// when given). Only /ticker routes are rate limited, per client key, by ClientLimiter: over
+/// the limit they get 429 with `Retry-After` (whole seconds after which one request fits) and
+/// `{"error":"rate limited","client":..,"retry_after_sec":..}`. The client key is the first
+/// address of X-Forwarded-For when a proxy sets it, else "all": the HttpServer port carries no
+/// peer address, so without a proxy every client shares one budget. Every answer is JSON and
+/// counted in `gateway_api_requests_total{path,code}` (path: /ready, /ticker or other).
+///
+/// Runs on the loop of the HttpServer and the Kv (the same one). Borrows everything it is
+/// given; ready checks are called on that loop at each /ready request.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/http.h"
+#include "core/json_text.h"
+#include "core/metrics.h"
+#include "core/ports/clock.h"
+#include "core/ports/kv.h"
+#include "gateway/client_limiter.h"
+#include "gateway/ticker_cache.h"
+
+namespace gateway {
+
+class HttpApi {
+ public:
+  /// `kv` may be null (local limiter only).
+  HttpApi(core::Clock& clock, const TickerCache& cache, core::Kv* kv,
+          core::metrics::Registry& metrics, ClientLimiterOptions limiter);
+
+  /// A check behind /ready ("nats": connected, "feeds": live). Checks answer in the order
+  /// they were added.
+  void add_ready_check(std::string name, std::function<bool()> check);
+
+  /// A core::HttpServer::Handler: answers at once, or from the Kv's reply for /ticker.
+  void handle(const core::HttpRequest& request, core::HttpResponder responder);
+
+  /// `"rate_limiter":"valkey"|"local_fallback"|"local","rate_limiter_fallbacks":N` for /health.
+  void health_fields(core::json::ObjectWriter& out) const;
+
+  /// The rate-limit key for a request (see the file comment).
+  static std::string client_key(const core::Headers& headers);
+
+ private:
+  void serve_ready(const core::HttpResponder& responder);
+  void serve_ticker(std::string_view route, const core::HttpResponder& responder);
+  void respond(const core::HttpResponder& responder, std::string_view path_label, int status,
+               std::string body, core::Headers headers = {});
+
+  const TickerCache& cache_;
+  core::metrics::Registry& metrics_;
+  ClientLimiter limiter_;
+  std::vector<std::pair<std::string, std::function<bool()>>> checks_;
+};
+
+}  // namespace gateway
