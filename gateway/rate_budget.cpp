@@ -25,7 +25,9 @@ std::optional<std::int64_t> header_int(const core::HttpResponse& response, std::
   return v;
 }
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 std::int64_t exchange_cap(const RateBudgetOptions& o) {
   if (o.exchange_weight_per_min <= 0) return 0;
@@ -33,7 +35,9 @@ std::int64_t exchange_cap(const RateBudgetOptions& o) {
                                    (1.0 - o.headroom_ratio));
 }
 
-core::metrics::Labels labels(const RateBudgetOptions& o) { return {{"exchange", o.exchange}}; }
+core::metrics::Labels labels(const RateBudgetOptions& o) {
+  return {{"exchange", o.exchange}};
+}
 
 }  // namespace
 
@@ -58,8 +62,8 @@ std::int64_t RateBudget::Window::wait_ms(std::int64_t now_ms, std::int64_t cost,
   // Same arithmetic as core::kRateLimitScript: the first ms of this window at which the
   // previous window's weighted share leaves `room`; otherwise the next window.
   if (room >= 0 && prev > 0)
-    return std::max<std::int64_t>(
-        1, kWindowMs - ceil_div((room + 1) * kWindowMs, prev) + 1 - elapsed);
+    return std::max<std::int64_t>(1,
+                                  kWindowMs - ceil_div((room + 1) * kWindowMs, prev) + 1 - elapsed);
   return std::max<std::int64_t>(1, kWindowMs - elapsed);
 }
 
@@ -96,7 +100,9 @@ RateBudget::~RateBudget() {
   if (timer_pending_) clock_.cancel(timer_);
 }
 
-bool RateBudget::stopped() const { return clock_.now_us() < stopped_until_us_; }
+bool RateBudget::stopped() const {
+  return clock_.now_us() < stopped_until_us_;
+}
 
 void RateBudget::acquire(int weight, std::function<void(core::Status)> granted) {
   auto refuse = [&](core::Status s) {
@@ -108,8 +114,8 @@ void RateBudget::acquire(int weight, std::function<void(core::Status)> granted) 
                                    limit_per_min_));
   if (queue_.size() >= options_.queue_max)
     return refuse(core::make_error(core::Errc::kResourceExhausted,
-                                   "{} REST budget: {} requests already waiting",
-                                   options_.exchange, queue_.size()));
+                                   "{} REST budget: {} requests already waiting", options_.exchange,
+                                   queue_.size()));
   queue_.push_back(Waiter{weight, std::move(granted), refusals_, false});
   pump();
 }
@@ -123,8 +129,7 @@ void RateBudget::pump() {
       grant_front();
       continue;
     }
-    if (const std::int64_t wait_us = local_wait_us(front.weight); wait_us > 0)
-      return hold(wait_us);
+    if (const std::int64_t wait_us = local_wait_us(front.weight); wait_us > 0) return hold(wait_us);
     if (kv_ != nullptr && now_us >= shared_retry_at_us_) return ask_shared(front.weight);
     if (kv_ != nullptr) fallbacks_.inc();
     grant_front();

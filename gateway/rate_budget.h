@@ -21,8 +21,10 @@
 /// `t26:ratelimit:exchange:<name>` and every gateway instance draws from it through
 /// core::kRateLimitScript, timed by `clock.wall_us()` (the same across hosts). One script call
 /// is in flight at a time, for the head of the queue. When Valkey fails, grants fall back to the
-/// local window (which counts every grant either way), `gateway_rate_budget_fallback_total`
-/// counts it, `shared_ok()` turns false, and Valkey is tried again after `shared_retry_us`.
+/// local window (which counts every grant either way; each instance then spends up to the
+/// whole limit, and the weight header still catches instances on one IP), `shared_ok()` turns
+/// false, `gateway_rate_budget_fallback_total` counts every grant made so, and Valkey is tried
+/// again after `shared_retry_us`.
 ///
 /// | option | config key | default |
 /// |---|---|---|

@@ -25,8 +25,7 @@ RestFetcher::RestFetcher(core::Clock& clock, core::HttpClient& http, RateBudget&
                          core::Rng rng, RestFetcherOptions options)
     : clock_(clock), http_(http), budget_(budget), rng_(rng), options_(std::move(options)) {}
 
-std::int64_t RestFetcher::backoff_us(int retry, const RestFetcherOptions& options,
-                                     core::Rng& rng) {
+std::int64_t RestFetcher::backoff_us(int retry, const RestFetcherOptions& options, core::Rng& rng) {
   std::int64_t base = options.backoff_us_min;
   for (int i = 1; i < retry && base < options.backoff_us_max; ++i) base *= 2;
   base = std::min(base, options.backoff_us_max);

@@ -30,6 +30,7 @@ core::HttpResponse response(int status, core::Headers headers) {
 
 /// Records when each grant arrived (virtual µs since the start) and with which code.
 struct Grants {
+  explicit Grants(sim::SimClock& c) : clock(c) {}
   sim::SimClock& clock;
   std::vector<std::int64_t> at_us;
   std::vector<core::Errc> codes;
@@ -58,7 +59,7 @@ TEST_CASE("RateBudget grants up to its limit per minute, then waits for the slid
   sim::SimClock clock;  // starts on a minute boundary
   core::metrics::Registry metrics;
   gateway::RateBudget budget(clock, metrics, options(10));
-  Grants g{clock};
+  Grants g(clock);
   for (int i = 0; i < 6; ++i) budget.acquire(2, g.sink());
   clock.run_for(0);
   REQUIRE(g.at_us == std::vector<std::int64_t>{0, 0, 0, 0, 0});
@@ -78,7 +79,7 @@ TEST_CASE("RateBudget refuses when its queue is full or the weight can never fit
   auto o = options(4);
   o.queue_max = 2;
   gateway::RateBudget budget(clock, metrics, o);
-  Grants g{clock};
+  Grants g(clock);
   budget.acquire(4, g.sink());
   budget.acquire(4, g.sink());
   budget.acquire(4, g.sink());
@@ -108,7 +109,7 @@ TEST_CASE("RateBudget waits for the next minute when the exchange reports its we
   clock.run_for(kSecond);
   budget.observe(response(200, {{"x-mbx-used-weight-1m", "88"}}));
   CHECK(metric(metrics, "gateway_exchange_weight_used") == 88);
-  Grants g{clock};
+  Grants g(clock);
   budget.acquire(2, g.sink());
   budget.acquire(1, g.sink());
   REQUIRE(clock.run_until([&] { return g.at_us.size() == 2; }, 120 * kSecond));
@@ -123,7 +124,7 @@ TEST_CASE("RateBudget stops for exactly Retry-After after a 429, and after a 418
   clock.run_for(3 * kSecond);
   budget.observe(response(429, {{"Retry-After", "7"}, {"X-MBX-USED-WEIGHT-1M", "1000"}}));
   CHECK(budget.stopped());
-  Grants g{clock};
+  Grants g(clock);
   budget.acquire(1, g.sink());
   budget.acquire(1, g.sink());
   REQUIRE(clock.run_until([&] { return g.at_us.size() == 2; }, 60 * kSecond));
@@ -152,7 +153,7 @@ TEST_CASE("Two RateBudgets sharing one Valkey together grant exactly the shared 
   core::metrics::Registry metrics_a, metrics_b;
   gateway::RateBudget a(clock, metrics_a, options(20), &kv);
   gateway::RateBudget b(clock, metrics_b, options(20), &kv);
-  Grants ga{clock}, gb{clock};
+  Grants ga(clock), gb(clock);
   for (int i = 0; i < 40; ++i) {
     a.acquire(1, ga.sink());
     b.acquire(1, gb.sink());
@@ -164,8 +165,8 @@ TEST_CASE("Two RateBudgets sharing one Valkey together grant exactly the shared 
   CHECK(a.shared_ok());
   CHECK(b.shared_ok());
   // Later minutes: no fixed minute holds more than 20 grants in total.
-  REQUIRE(clock.run_until([&] { return ga.at_us.size() + gb.at_us.size() == 80; },
-                          5 * 60 * kSecond));
+  REQUIRE(
+      clock.run_until([&] { return ga.at_us.size() + gb.at_us.size() == 80; }, 5 * 60 * kSecond));
   std::vector<int> per_minute(6, 0);
   for (const auto* g : {&ga, &gb})
     for (const auto t : g->at_us) ++per_minute[static_cast<std::size_t>(t / (60 * kSecond))];
@@ -180,7 +181,7 @@ TEST_CASE("A shared RateBudget falls back to its local window while Valkey is do
   kv.set_available(false);
   core::metrics::Registry metrics;
   gateway::RateBudget budget(clock, metrics, options(10), &kv);
-  Grants g{clock};
+  Grants g(clock);
   for (int i = 0; i < 6; ++i) budget.acquire(2, g.sink());
   clock.run_for(kSecond);
   CHECK(g.at_us.size() == 5);

@@ -75,11 +75,13 @@ struct Fetched {
 /// Keeps `in_flight` GETs of kPrice going for `duration_us`; returns every status seen and
 /// the highest X-MBX-USED-WEIGHT-1M per minute.
 struct Hammer {
+  Hammer(gateway::RestFetcher& f, core::Clock& c, std::int64_t until)
+      : fetcher(f), clock(c), until_us(until) {}
   gateway::RestFetcher& fetcher;
   core::Clock& clock;
   std::int64_t until_us;
   std::map<int, int> statuses;
-  std::map<std::int64_t, std::int64_t> used_max_by_minute;
+  std::map<std::int64_t, long long> used_max_by_minute;
 
   void next() {
     if (clock.now_us() >= until_us) return;
@@ -104,7 +106,7 @@ TEST_CASE("A client hammering through RateBudget and RestFetcher never gets a 42
   gateway::RateBudget budget(w.clock, metrics, budget_options(1200, 100));  // grants 90/min
   gateway::RestFetcher fetcher(w.clock, w.client, budget, core::Rng(5),
                                {core::Url{"http", "server", w.port, ""}});
-  Hammer hammer{fetcher, w.clock, 5 * 60 * kSecond};
+  Hammer hammer(fetcher, w.clock, 5 * 60 * kSecond);
   for (int i = 0; i < 4; ++i) hammer.next();
   w.clock.run_for(6 * 60 * kSecond);
 
@@ -131,7 +133,7 @@ TEST_CASE("A 429 from mockex stops the budget for its Retry-After and never lead
   gateway::RateBudget budget(w.clock, metrics, budget_options(1000, 0));
   gateway::RestFetcher fetcher(w.clock, w.client, budget, core::Rng(5),
                                {core::Url{"http", "server", w.port, ""}});
-  Hammer hammer{fetcher, w.clock, 150 * kSecond};
+  Hammer hammer(fetcher, w.clock, 150 * kSecond);
   hammer.next();
   w.clock.run_for(4 * 60 * kSecond);
 
@@ -159,8 +161,8 @@ TEST_CASE("RestFetcher retries a 5xx three times with 1-10 s backoff, then hands
   REQUIRE(ex.at_us.size() == 4);
   core::Rng same(11);
   const gateway::RestFetcherOptions defaults;
-  const std::int64_t bounds_us[][2] = {{1 * kSecond, 1'500'000}, {2 * kSecond, 3 * kSecond},
-                                       {4 * kSecond, 6 * kSecond}};
+  const std::int64_t bounds_us[][2] = {
+      {1 * kSecond, 1'500'000}, {2 * kSecond, 3 * kSecond}, {4 * kSecond, 6 * kSecond}};
   for (std::size_t i = 1; i < 4; ++i) {
     const std::int64_t gap_us = ex.at_us[i] - ex.at_us[i - 1] - 10'000;  // less the 10 ms answer
     INFO("retry " << i);
