@@ -210,10 +210,11 @@ void RateBudget::hold(std::int64_t delay_us) {
   });
 }
 
-void RateBudget::observe(const core::HttpResponse& response) {
-  if (const auto used = header_int(response, "X-MBX-USED-WEIGHT-1M")) {
-    weight_used_.set(static_cast<double>(*used));
-    const std::int64_t minute = clock_.wall_us() / kUsPerMs / kWindowMs;
+void RateBudget::observe(const core::HttpResponse& response, std::int64_t sent_wall_us) {
+  const std::int64_t minute = clock_.wall_us() / kUsPerMs / kWindowMs;
+  const auto used = header_int(response, "X-MBX-USED-WEIGHT-1M");
+  if (used) weight_used_.set(static_cast<double>(*used));
+  if (used && (sent_wall_us < 0 || sent_wall_us / kUsPerMs / kWindowMs == minute)) {
     if (reported_minute_ != minute) {
       reported_minute_ = minute;
       reported_used_ = 0;

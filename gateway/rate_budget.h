@@ -82,8 +82,10 @@ class RateBudget {
   /// Calls `granted` with ok once `weight` fits; kResourceExhausted at once when `queue_max`
   /// requests wait already; kInvalidArgument when `weight` is < 1 or above the limit.
   void acquire(int weight, std::function<void(core::Status)> granted);
-  /// Reads the weight header, and Retry-After on a 429 or 418.
-  void observe(const core::HttpResponse& response);
+  /// Reads the weight header, and Retry-After on a 429 or 418. `sent_wall_us` (clock.wall_us()
+  /// when the request went out; < 0 = unknown): a header from a request sent in an earlier
+  /// minute may count that minute, so it does not bind the current one.
+  void observe(const core::HttpResponse& response, std::int64_t sent_wall_us = -1);
 
   /// The weight per minute this budget grants at most.
   std::int64_t limit_per_min() const { return limit_per_min_; }

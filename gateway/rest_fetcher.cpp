@@ -19,6 +19,7 @@ struct RestFetcher::Call {
   int weight;
   std::function<void(core::Result<core::HttpResponse>)> done;
   int retries = 0;
+  std::int64_t sent_wall_us = 0;
 };
 
 RestFetcher::RestFetcher(core::Clock& clock, core::HttpClient& http, RateBudget& budget,
@@ -55,6 +56,7 @@ void RestFetcher::attempt(std::shared_ptr<Call> call) {
 }
 
 void RestFetcher::send(std::shared_ptr<Call> call) {
+  call->sent_wall_us = clock_.wall_us();
   core::HttpRequest request{"GET", call->target, {}, {}};
   http_.request(options_.origin, std::move(request), options_.timeout_us,
                 [this, alive = std::weak_ptr<int>(alive_),
@@ -65,7 +67,7 @@ void RestFetcher::send(std::shared_ptr<Call> call) {
 }
 
 void RestFetcher::on_result(std::shared_ptr<Call> call, core::Result<core::HttpResponse> result) {
-  if (result.is_ok()) budget_.observe(*result);
+  if (result.is_ok()) budget_.observe(*result, call->sent_wall_us);
   if (!retryable(result) || call->retries >= options_.retries_max)
     return call->done(std::move(result));
   ++call->retries;

@@ -114,6 +114,15 @@ TEST_CASE("RateBudget waits for the next minute when the exchange reports its we
   budget.acquire(1, g.sink());
   REQUIRE(clock.run_until([&] { return g.at_us.size() == 2; }, 120 * kSecond));
   CHECK(g.at_us == std::vector<std::int64_t>{kSecond, 60 * kSecond});
+
+  // A response to a request sent in the previous minute may count that minute: no binding.
+  const std::int64_t sent_wall_us = clock.wall_us() - kSecond;
+  clock.run_for(kSecond);
+  budget.observe(response(200, {{"X-MBX-USED-WEIGHT-1M", "90"}}), sent_wall_us);
+  CHECK(metric(metrics, "gateway_exchange_weight_used") == 90);
+  budget.acquire(2, g.sink());
+  clock.run_for(0);
+  CHECK(g.at_us.back() == 61 * kSecond);
 }
 
 TEST_CASE("RateBudget stops for exactly Retry-After after a 429, and after a 418",
