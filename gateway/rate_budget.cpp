@@ -116,7 +116,7 @@ void RateBudget::acquire(int weight, std::function<void(core::Status)> granted) 
     return refuse(core::make_error(core::Errc::kResourceExhausted,
                                    "{} REST budget: {} requests already waiting", options_.exchange,
                                    queue_.size()));
-  queue_.push_back(Waiter{weight, std::move(granted), refusals_, false});
+  queue_.push_back(Waiter{weight, std::move(granted), timer_pending_, false});
   pump();
 }
 
@@ -194,14 +194,14 @@ void RateBudget::grant_front() {
     reported_used_ = 0;
   }
   reported_used_ += w.weight;
-  if (w.refusals_at_push != refusals_) waits_.inc();
+  if (w.waited) waits_.inc();
   clock_.post([alive = std::weak_ptr<int>(alive_), g = std::move(w.granted)] {
     if (!alive.expired()) g(core::Status::ok());
   });
 }
 
 void RateBudget::hold(std::int64_t delay_us) {
-  ++refusals_;
+  for (Waiter& w : queue_) w.waited = true;
   timer_pending_ = true;
   timer_ = clock_.call_after(delay_us, [this, alive = std::weak_ptr<int>(alive_)] {
     if (alive.expired()) return;

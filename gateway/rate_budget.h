@@ -101,8 +101,8 @@ class RateBudget {
   struct Waiter {
     int weight;
     std::function<void(core::Status)> granted;
-    std::uint64_t refusals_at_push;  // it waited if refusals_ moved on before its grant
-    bool prepaid;                    // the shared script already counted it
+    bool waited;   // counted in gateway_rest_budget_wait_total when granted
+    bool prepaid;  // the shared script already counted it
   };
   /// Current minute plus the weighted previous one, as core::kRateLimitScript counts.
   struct Window {
@@ -139,7 +139,6 @@ class RateBudget {
   std::int64_t stopped_until_us_ = 0;  // now_us
   core::TimerId timer_ = 0;
   bool timer_pending_ = false;
-  std::uint64_t refusals_ = 0;
   bool shared_in_flight_ = false;
   bool shared_ok_ = true;
   std::int64_t shared_retry_at_us_ = 0;

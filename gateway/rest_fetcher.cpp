@@ -71,7 +71,8 @@ void RestFetcher::on_result(std::shared_ptr<Call> call, core::Result<core::HttpR
   if (!retryable(result) || call->retries >= options_.retries_max)
     return call->done(std::move(result));
   ++call->retries;
-  clock_.call_after(backoff_us(call->retries, options_, rng_),
+  const std::int64_t delay_us = backoff_us(call->retries, options_, rng_);
+  clock_.call_after(delay_us,
                     [this, alive = std::weak_ptr<int>(alive_), call = std::move(call)]() mutable {
                       if (alive.expired()) return;
                       attempt(std::move(call));
