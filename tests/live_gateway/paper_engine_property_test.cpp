@@ -1,4 +1,6 @@
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,11 @@ using live_gateway::PaperOptions;
 using live_gateway::test::FixedClock;
 using live_gateway::test::PaperRecorder;
 
+// Ticks carry ts_event_us = kTickSpacingUs x (step + 1); replay() advances the clock by
+// kStepUs before each step, so every fill's ts_us names the step that caused it.
+constexpr std::int64_t kTickSpacingUs = 1'000;
+constexpr std::int64_t kStepUs = 100;
+
 /// One step of a random session: a tick, a new order or a cancel.
 struct Step {
   enum Kind { kTrade, kBook, kOrder, kCancel } kind;
@@ -34,7 +41,7 @@ Decimal random_qty() {
 
 Step random_step(int index, int orders_so_far) {
   Step step{static_cast<Step::Kind>(*rc::gen::inRange(0, 4)), {}, {}, {}};
-  const std::int64_t ts_us = 1'000 * (index + 1);
+  const std::int64_t ts_us = kTickSpacingUs * (index + 1);
   step.tick.symbol = "BTCUSDT";
   step.tick.ts_event_us = ts_us;
   if (step.kind == Step::kTrade) {
@@ -80,7 +87,7 @@ void replay(const std::vector<Step>& steps, PaperRecorder& rec) {
   PaperEngine engine(PaperOptions{Decimal::from_int(2), Decimal::from_int(10), std::nullopt}, clock,
                      rec.events());
   for (const Step& step : steps) {
-    clock.run_for(100);
+    clock.run_for(kStepUs);
     if (step.kind == Step::kOrder) {
       engine.submit(step.order);
     } else if (step.kind == Step::kCancel) {
@@ -91,10 +98,76 @@ void replay(const std::vector<Step>& steps, PaperRecorder& rec) {
   }
 }
 
+/// What a limit order may fill at most: the opposite touch it met on arrival, plus every later
+/// trade at or through its price and every later displayed opposite size crossing it.
+Decimal limit_fill_bound(const std::vector<Step>& steps, std::size_t arrival) {
+  const core::Order& o = steps[arrival].order;
+  const bool buy = o.side == core::Side::kBuy;
+  auto crosses = [&](const Decimal& price) { return buy ? price <= *o.price : price >= *o.price; };
+  auto touch_offer = [&](const core::Tick& t) {
+    const Decimal& touch = buy ? *t.ask : *t.bid;
+    return crosses(touch) ? (buy ? *t.ask_qty : *t.bid_qty) : Decimal{};
+  };
+  Decimal bound;
+  for (std::size_t i = arrival; i-- > 0;) {
+    if (steps[i].kind != Step::kBook) continue;
+    bound = touch_offer(steps[i].tick);
+    break;
+  }
+  for (std::size_t i = arrival + 1; i < steps.size(); ++i) {
+    const core::Tick& t = steps[i].tick;
+    if (steps[i].kind == Step::kTrade && crosses(*t.price)) bound = *bound.add(*t.qty);
+    if (steps[i].kind == Step::kBook) bound = *bound.add(touch_offer(t));
+  }
+  return bound;
+}
+
+std::size_t step_of(const core::Fill& fill) {
+  const std::int64_t ts_us = fill.ts_us;
+  return static_cast<std::size_t>(ts_us < FixedClock::kWallOriginUs
+                                      ? ts_us / kTickSpacingUs - 1
+                                      : (ts_us - FixedClock::kWallOriginUs) / kStepUs - 1);
+}
+
+/// Liquidity is consumed: resting orders together take no more than one trade's quantity per
+/// side, and all fills against one displayed touch, until the next book tick, no more than its
+/// size. Returns false at the first excess.
+bool liquidity_respected(const std::vector<Step>& steps, const std::vector<core::Fill>& fills) {
+  std::map<std::size_t, std::vector<core::Fill>> by_step;
+  for (const core::Fill& fill : fills) by_step[step_of(fill)].push_back(fill);
+  std::optional<Decimal> ask_left;  // nullopt until a book tick: takers use the last price
+  std::optional<Decimal> bid_left;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const core::Tick& t = steps[i].tick;
+    const bool trade = steps[i].kind == Step::kTrade;
+    if (steps[i].kind == Step::kBook) {
+      ask_left = t.ask_qty;
+      bid_left = t.bid_qty;
+    }
+    Decimal buy_trade_left = trade ? *t.qty : Decimal{};
+    Decimal sell_trade_left = buy_trade_left;
+    for (const core::Fill& fill : by_step[i]) {
+      const bool buy = fill.side == core::Side::kBuy;
+      Decimal* left = nullptr;
+      if (trade && fill.liquidity == core::Liquidity::kMaker) {
+        left = buy ? &buy_trade_left : &sell_trade_left;
+      } else {
+        std::optional<Decimal>& touch = buy ? ask_left : bid_left;
+        if (touch) left = &*touch;
+      }
+      if (left == nullptr) continue;
+      *left = *left->sub(fill.qty);
+      if (left->is_negative()) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-TEST_CASE("PaperEngine never overfills, its fills add up, and a limit never fills worse",
-          "[live_gateway][paper][property]") {
+TEST_CASE(
+    "PaperEngine never fills beyond the order, its limit price, or what crossed it after arrival",
+    "[live_gateway][paper][property]") {
   rc::prop("fills are bounded and consistent over random ticks and orders", [] {
     const std::vector<Step> steps = random_session();
     PaperRecorder rec;
@@ -119,6 +192,11 @@ TEST_CASE("PaperEngine never overfills, its fills add up, and a limit never fill
       last_filled[u.client_order_id] = u.filled_qty;
     }
     for (const auto& [id, filled] : last_filled) RC_ASSERT(fill_sums[id] == filled);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].kind != Step::kOrder || !steps[i].order.price) continue;
+      RC_ASSERT(fill_sums[*steps[i].order.client_order_id] <= limit_fill_bound(steps, i));
+    }
+    RC_ASSERT(liquidity_respected(steps, rec.fills));
   });
 }
 

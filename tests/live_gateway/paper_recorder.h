@@ -17,6 +17,8 @@ namespace live_gateway::test {
 /// The engine only reads wall_us(); the loop methods are never driven in these tests.
 class FixedClock final : public core::Clock {
  public:
+  static constexpr std::int64_t kWallOriginUs = 1'767'225'600'000'000;
+
   std::int64_t now_us() const override { return wall_us_; }
   std::int64_t wall_us() const override { return wall_us_; }
   core::TimerId call_after(std::int64_t, std::function<void()>) override { return 0; }
@@ -26,7 +28,7 @@ class FixedClock final : public core::Clock {
   bool run_until(const std::function<bool()>& done, std::int64_t) override { return done(); }
 
  private:
-  std::int64_t wall_us_ = 1'767'225'600'000'000;
+  std::int64_t wall_us_ = kWallOriginUs;
 };
 
 struct PaperRecorder {
