@@ -1,9 +1,86 @@
 // gateway: market data in. Exchange feeds -> ticks on NATS (DESIGN.md section 4).
+#include <memory>
+#include <random>
+
 #include "core/config/gateway_config.h"
+#include "gateway/gateway_service.h"
+#include "gateway/http_api.h"
+#include "net/beast_http_client.h"
+#include "net/beast_ws_client.h"
+#include "net/hiredis_kv.h"
+#include "net/nats_bus.h"
 #include "net/service_main.h"
+
+namespace {
+
+core::BusOptions bus_options(const core::GatewayConfig& c) {
+  core::BusOptions o;
+  o.url = c.nats.url;
+  o.name = c.service.name;
+  o.jetstream = c.nats.jetstream;
+  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
+  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
+  return o;
+}
+
+/// valkey.url with valkey.db as its path, the form net::HiredisKv takes.
+core::KvOptions kv_options(const core::GatewayConfig& c) {
+  core::KvOptions o;
+  o.url = c.valkey.url + "/" + std::to_string(c.valkey.db);
+  return o;
+}
+
+bool uses_valkey(const core::GatewayConfig& c) {
+  return c.valkey.rate_limit_enabled || c.rate_limiting.use_valkey_cache;
+}
+
+/// The service's parts in construction order (destroyed in reverse).
+struct Components {
+  net::NatsBus bus;
+  std::unique_ptr<net::HiredisKv> kv;
+  net::BeastHttpClient http;
+  gateway::TickerCache cache;
+  gateway::GatewayService service;
+  gateway::HttpApi api;
+
+  Components(const core::GatewayConfig& config, net::ServiceContext& ctx)
+      : bus(ctx.clock, bus_options(config)),
+        kv(uses_valkey(config) ? std::make_unique<net::HiredisKv>(ctx.clock, kv_options(config))
+                               : nullptr),
+        http(ctx.clock),
+        service(
+            gateway::GatewayPorts{
+                .clock = ctx.clock,
+                .bus = bus,
+                .kv = kv.get(),
+                .http = http,
+                .make_ws = [&ctx] { return std::make_unique<net::BeastWsClient>(ctx.clock); },
+                .metrics = ctx.shell.metrics(),
+                .rng = core::Rng(std::random_device{}())},
+            config, cache),
+        api(ctx.clock, cache, config.rate_limiting.use_valkey_cache ? kv.get() : nullptr,
+            ctx.shell.metrics(), gateway::limiter_options(config)) {
+    api.add_ready_check("nats", [this] { return bus.connected(); });
+    api.add_ready_check("feeds", [this] { return service.feeds_live(); });
+    ctx.shell.set_api_handler(
+        [this](const core::HttpRequest& request, core::HttpResponder responder) {
+          api.handle(request, std::move(responder));
+        });
+    ctx.shell.set_health_fields([this](core::json::ObjectWriter& out) {
+      api.health_fields(out);
+      out.boolean("exchange_budget_shared", service.budgets_shared_ok());
+    });
+    service.start();
+  }
+};
+
+}  // namespace
 
 int main(int argc, char** argv, char** envp) {
   const core::CliSpec spec{"gateway", "Market data in: exchange feeds to ticks on NATS.",
                            "config/gateway.yaml"};
-  return net::run_service(spec, argc, argv, envp, &core::load_gateway_config);
+  return net::run_service(spec, argc, argv, envp, &core::load_gateway_config,
+                          [](const core::GatewayConfig& config, net::ServiceContext& ctx) {
+                            return std::make_shared<Components>(config, ctx);
+                          });
 }

@@ -34,12 +34,9 @@
 #include "core/rng.h"
 #include "core/status.h"
 #include "gateway/rate_budget.h"
+#include "gateway/rest_get.h"
 
 namespace gateway {
-
-/// What a MarketFeed polls through: GET `target` (path and query) costing `weight`.
-using RestGet = std::function<void(std::string target, int weight,
-                                   std::function<void(core::Result<core::HttpResponse>)>)>;
 
 struct RestFetcherOptions {
   core::Url origin;

@@ -1,22 +1,127 @@
 // live_gateway: orders out. Order intake from NATS -> safety -> paper or live execution.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include <memory>
+#include <optional>
 
 #include "core/config/live_gateway_config.h"
+#include "live_gateway/admin_http.h"
 #include "live_gateway/key_check.h"
+#include "live_gateway/order_service.h"
+#include "live_gateway/paper_engine.h"
+#include "live_gateway/safety_policy.h"
 #include "net/beast_http_client.h"
+#include "net/hiredis_kv.h"
+#include "net/nats_bus.h"
 #include "net/service_main.h"
 
 namespace {
 
-/// The live gateway's components so far, in construction order (destroyed in reverse).
+constexpr std::int64_t kRetryUs = 2'000'000;
+constexpr std::int64_t kExchangeInfoTimeoutUs = 10'000'000;
+
+core::BusOptions bus_options(const core::LiveGatewayConfig& c) {
+  core::BusOptions o;
+  o.url = c.nats.url;
+  o.name = c.service.name;
+  o.jetstream = c.nats.jetstream;
+  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
+  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
+  return o;
+}
+
+core::KvOptions kv_options(const core::LiveGatewayConfig& c) {
+  core::KvOptions o;
+  o.url = c.valkey.url + "/" + std::to_string(c.valkey.db);
+  return o;
+}
+
+/// Unique per incarnation (generated client_order_ids and duplicate claims carry it): the pid
+/// and the start second, within the 24 characters OrderService allows.
+std::string worker_id(const net::AsioClock& clock) {
+  return fmt::format("lg{}-{}", getpid(), clock.wall_us() / 1'000'000 % 100'000'000);
+}
+
+/// The service's parts in construction order (destroyed in reverse). The order path starts
+/// once the exchange filters are known (execution.validate_orders: from the exchange's
+/// exchangeInfo, retried until it answers), so no order is checked against missing filters.
 struct Components {
+  const core::LiveGatewayConfig& config;
+  net::ServiceContext& ctx;
+  core::log::Logger log{"live_gateway"};
+  net::NatsBus bus;
+  net::HiredisKv kv;
   net::BeastHttpClient http;
   live_gateway::KeyCheck key_check;
+  std::unique_ptr<live_gateway::OrderService> orders;
+  std::unique_ptr<live_gateway::PaperEngine> paper;
 
-  Components(const core::LiveGatewayConfig& config, net::ServiceContext& ctx)
-      : http(ctx.clock),
+  Components(const core::LiveGatewayConfig& c, net::ServiceContext& context)
+      : config(c),
+        ctx(context),
+        bus(ctx.clock, bus_options(config)),
+        kv(ctx.clock, kv_options(config)),
+        http(ctx.clock),
         key_check(ctx.clock, http, ctx.shell.metrics(), ctx.shell.trace(), config, ctx.secrets) {
+    ctx.shell.set_api_handler([this](const core::HttpRequest&, core::HttpResponder responder) {
+      core::HttpResponse r;
+      r.status = 503;
+      r.headers = {{"Content-Type", "application/json"}};
+      r.body = R"({"error":"starting: exchange filters not loaded yet"})";
+      responder.respond(std::move(r));
+    });
     key_check.start();
+    if (config.execution.validate_orders)
+      load_exchange_info();
+    else
+      start_orders({});
+  }
+
+  void load_exchange_info() {
+    auto origin = core::parse_url(config.exchanges.binance.api_url);
+    core::HttpRequest req{"GET", "/api/v3/exchangeInfo", {}, {}};
+    http.request(
+        *origin, std::move(req), kExchangeInfoTimeoutUs,
+        [this](core::Result<core::HttpResponse> r) {
+          if (r && r->status == 200) {
+            auto table = live_gateway::symbol_table_from_exchange_info(r->body);
+            if (table) return start_orders(std::move(*table));
+            log.warn("exchangeInfo unreadable, retrying", {{"error", table.status().message}});
+          } else {
+            log.warn("exchangeInfo not loaded, retrying",
+                     {{"error", r ? fmt::format("HTTP {}", r->status) : r.status().message}});
+          }
+          ctx.clock.call_after(kRetryUs, [this] { load_exchange_info(); });
+        });
+  }
+
+  void start_orders(live_gateway::SymbolTable table) {
+    auto policy = live_gateway::SafetyPolicy::make(config.safety, std::move(table));
+    auto paper_options = live_gateway::PaperOptions::from_config(config);
+    if (!policy || !paper_options) {
+      log.error("cannot start the order path",
+                {{"error", !policy ? policy.status().message : paper_options.status().message}});
+      return;
+    }
+    orders = std::make_unique<live_gateway::OrderService>(
+        ctx.clock, bus, kv, ctx.shell.metrics(), std::move(*policy),
+        live_gateway::OrderServiceOptions::from_config(config, worker_id(ctx.clock)));
+    paper = std::make_unique<live_gateway::PaperEngine>(*paper_options, ctx.clock,
+                                                        orders->execution_events());
+    log.info("execution mode", {{"mode", "paper"},
+                                {"why", config.safety.paper_trading_only
+                                            ? "safety.paper_trading_only is true"
+                                            : "live execution is not available in this build"}});
+    if (core::Status s = orders->start(*paper, nullptr); !s) {
+      log.error("order path failed to start", {{"error", s.message}});
+      return;
+    }
+    ctx.shell.set_api_handler(live_gateway::make_admin_handler(*orders, ctx.secrets.admin_token));
+    ctx.shell.set_health_fields([this](core::json::ObjectWriter& out) {
+      out.str("mode", "paper").boolean("halted", orders->halted());
+    });
   }
 };
 
