@@ -1,0 +1,5 @@
+# Live execution against the mock exchange, in virtual time: MockExchange's fault hooks, and
+# live_gateway::LiveExecutor placing, cancelling and recovering in-doubt orders through them.
+t26_test(mockex_faults_test LABELS unit SOURCES mockex/faults_test.cpp LIBS t26_sim)
+t26_test(live_executor_test LABELS unit SOURCES live/live_executor_test.cpp
+         LIBS t26_live_gateway t26_sim)
