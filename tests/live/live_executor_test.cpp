@@ -106,6 +106,22 @@ using S = core::OrderStatus;
 
 }  // namespace
 
+TEST_CASE("LiveExecutorOptions come from execution.* and the exchange's order_timeout_sec",
+          "[live][executor]") {
+  core::LiveGatewayConfig c;
+  c.execution.timeout_sec = 2.5;
+  c.execution.max_retries = 5;
+  c.execution.retry_delay_sec = 0.25;
+  c.exchanges.binance.order_timeout_sec = 12;
+  c.exchanges.binance.api_url = "http://127.0.0.1:8088";
+  const auto o = live_gateway::LiveExecutorOptions::from_config(c);
+  CHECK(o.api_url == "http://127.0.0.1:8088");
+  CHECK(o.request_timeout_us == 2'500'000);
+  CHECK(o.max_retries == 5);
+  CHECK(o.retry_delay_us == 250'000);
+  CHECK(o.order_timeout_us == 12'000'000);
+}
+
 TEST_CASE("A live market order is placed under our client order id and reported filled with fills",
           "[live][executor]") {
   LiveWorld lw;
@@ -259,8 +275,10 @@ TEST_CASE("An order whose outcome stays unknown past order_timeout_sec fails wit
   const std::int64_t elapsed = lw.w.clock.now_us() - start;
   CHECK(elapsed >= 20 * kSecond);
   CHECK(elapsed < 40 * kSecond);
-  CHECK(lw.metric(R"(live_exchange_requests_total{code="200",endpoint="POST /api/v3/order"} 0)") ==
-        false);
+  CHECK(lw.metric(
+      R"(live_exchange_requests_total{code="in_doubt",endpoint="POST /api/v3/order"} 1)"));
+  CHECK(lw.metrics.render_prometheus().find(R"(code="200",endpoint="POST /api/v3/order")") ==
+        std::string::npos);
   CHECK(lw.mockex_metric("mockex_orders_total 1"));
   CHECK(lw.executor->working_orders() == 0);
 }
