@@ -37,7 +37,8 @@ struct LiveExecutor::Working {
   enum class Phase { kSending, kLookingUp, kOpen } phase = Phase::kSending;
   int resends = 0;                               // sent again after a lookup proved absence
   std::optional<std::int64_t> unknown_since_us;  // when the outcome first became unknown
-  std::string evidence;                          // why it is unknown, for the failed reason
+  std::string cause;                             // what first made the outcome unknown
+  std::string evidence;                          // the latest lookup's result
   bool accepted_reported = false;
   bool cancel_requested = false;
   bool request_in_flight = false;  // a poll or cancel is out (lookups use phase)
@@ -207,6 +208,7 @@ void LiveExecutor::mark_unknown(Working& w, const std::string& evidence) {
   w.phase = Working::Phase::kLookingUp;
   w.evidence = evidence;
   if (w.unknown_since_us) return;
+  w.cause = evidence;
   w.unknown_since_us = clock_.now_us();
   in_doubt_total_.inc();
   log_.warn("order outcome unknown; looking it up",
@@ -217,9 +219,10 @@ void LiveExecutor::look_up(const std::string& id) {
   Working* w = find(id);
   const std::int64_t unknown_us = clock_.now_us() - *w->unknown_since_us;
   if (unknown_us >= options_.order_timeout_us) {
-    return finish(id, core::OrderStatus::kFailed, core::RejectCode::kTimeout,
-                  fmt::format("outcome unknown for {} ms (order_timeout {} ms); last: {}",
-                              unknown_us / 1000, options_.order_timeout_us / 1000, w->evidence));
+    return finish(
+        id, core::OrderStatus::kFailed, core::RejectCode::kTimeout,
+        fmt::format("outcome unknown for {} ms (order_timeout {} ms); cause: {}; last: {}",
+                    unknown_us / 1000, options_.order_timeout_us / 1000, w->cause, w->evidence));
   }
   send("GET", "/api/v3/order",
        fmt::format("symbol={}&origClientOrderId={}", binance::form_escape(w->order.symbol),

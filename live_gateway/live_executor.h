@@ -21,7 +21,9 @@
 ///   origClientOrderId before anything else is sent. Found: it goes on from the state found.
 ///   -2013 (absence proven): sent again, counted against max_retries. Lookup failed: looked up
 ///   again after the retry delay. An order still unknown `order_timeout_sec` after its outcome
-///   first became unknown is reported `failed` kTimeout with the evidence in the reason.
+///   first became unknown is reported `failed` kTimeout with the first cause and the last
+///   lookup's result in the reason (checked between lookups, so a lookup whose connects are
+///   still being retried may carry it past the bound by up to its own retries).
 ///
 /// Metrics: live_exchange_requests_total{endpoint,code} (code is the HTTP status or the
 /// transport error: unavailable, timeout, in_doubt...), live_in_doubt_total. Keys are

@@ -271,7 +271,8 @@ TEST_CASE("An order whose outcome stays unknown past order_timeout_sec fails wit
   const auto& failed = lw.updates[0];
   CHECK(failed.code == core::RejectCode::kTimeout);
   CHECK(failed.reason.find("order_timeout 20000 ms") != std::string::npos);
-  CHECK(failed.reason.find("lookup: ") != std::string::npos);
+  CHECK(failed.reason.find("cause: order send: read from") != std::string::npos);
+  CHECK(failed.reason.find("last: lookup: connect") != std::string::npos);
   const std::int64_t elapsed = lw.w.clock.now_us() - start;
   CHECK(elapsed >= 20 * kSecond);
   CHECK(elapsed < 40 * kSecond);
