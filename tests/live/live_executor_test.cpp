@@ -205,7 +205,7 @@ TEST_CASE("Connection refused is retried max_retries times with backoff, then th
   CHECK(lw.metric("live_in_doubt_total 0"));
 }
 
-TEST_CASE("A 5xx on the order is looked up first; proven absent, it is sent again and fills once",
+TEST_CASE("A 5xx on the order is looked up first and, proven absent, sent again and fills once",
           "[live][executor]") {
   LiveWorld lw;
   lw.w.exchange->faults().error_next = 2;  // the order, then the first lookup

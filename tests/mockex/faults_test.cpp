@@ -110,7 +110,7 @@ TEST_CASE("Accept-then-drop places the order and resets the connection without a
   CHECK(has_line(w, R"(mockex_faults_injected_total{kind="drop_response"} 1)"));
 }
 
-TEST_CASE("Stalled streams withhold frames and keep sessions; drop_streams closes them",
+TEST_CASE("Stalled streams withhold frames and keep sessions, and drop_streams closes them",
           "[mockex][faults]") {
   MockexWorld w;
   std::vector<std::string> frames;
