@@ -49,6 +49,7 @@ Result<Url> parse_url(std::string_view text) {
 
 struct HttpResponder::State {
   std::function<void(HttpResponse)> send;
+  std::function<void()> reset;
   bool answered = false;
 
   ~State() {
@@ -56,15 +57,22 @@ struct HttpResponder::State {
   }
 };
 
-HttpResponder::HttpResponder(std::function<void(HttpResponse)> send)
+HttpResponder::HttpResponder(std::function<void(HttpResponse)> send, std::function<void()> reset)
     : state_(std::make_shared<State>()) {
   state_->send = std::move(send);
+  state_->reset = std::move(reset);
 }
 
 void HttpResponder::respond(HttpResponse response) const {
   if (state_->answered) return;
   state_->answered = true;
   state_->send(std::move(response));
+}
+
+void HttpResponder::reset() const {
+  if (state_->answered) return;
+  state_->answered = true;
+  state_->reset();
 }
 
 bool HttpResponder::answered() const {

@@ -53,13 +53,17 @@ inline constexpr int kWsCloseNormal = 1000;
 inline constexpr int kWsCloseAbnormal = 1006;
 
 /// Answers one server request, at once or later (from a timer). Copyable so a handler can
-/// capture it; the first respond() wins and later ones are ignored. When the last copy is
-/// dropped unanswered, the server answers 500, so a forgotten responder cannot hang a client.
-/// Use it on the loop thread only.
+/// capture it; the first respond() or reset() wins and later ones are ignored. When the last
+/// copy is dropped unanswered, the server answers 500, so a forgotten responder cannot hang a
+/// client. Use it on the loop thread only.
 class HttpResponder {
  public:
-  explicit HttpResponder(std::function<void(HttpResponse)> send);
+  /// `send` writes the response; `reset` drops the connection without one.
+  HttpResponder(std::function<void(HttpResponse)> send, std::function<void()> reset);
   void respond(HttpResponse response) const;
+  /// Drops the connection with no response at all (fault injection: the client learns only
+  /// that the connection went away after its request was sent).
+  void reset() const;
   bool answered() const;
 
  private:

@@ -70,6 +70,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.socket().close(ignored);
   }
 
+  /// Linger 0: the close sends RST, so the client sees a reset, not an orderly end.
+  void reset() {
+    beast::error_code ignored;
+    stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    stream_.socket().close(ignored);
+  }
+
  private:
   void on_read(beast::error_code ec) {
     if (ec == http::error::body_limit) return reply_and_close(413, "request body too large\n");
@@ -91,7 +98,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     core::HttpResponder responder(
         [self = shared_from_this(), keep_alive, head, version](core::HttpResponse res) {
           self->write(std::move(res), version, keep_alive, head);
-        });
+        },
+        [self = shared_from_this()] { self->reset(); });
     if (!server_->handler) return responder.respond({404, {}, "no handler\n"});
     server_->handler(detail::to_core(req), std::move(responder));
   }

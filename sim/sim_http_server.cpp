@@ -106,7 +106,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
     core::HttpResponder responder(
         [self = shared_from_this(), keep_alive, head](core::HttpResponse res) {
           self->write(res, head, keep_alive);
-        });
+        },
+        [self = shared_from_this()] { self->reset_stream(); });
     if (!server_->handler) return responder.respond({404, {}, "no handler\n"});
     server_->handler(to_core(std::move(req)), std::move(responder));
   }
@@ -147,6 +148,13 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   void send(std::string bytes) {
     if (!server_->net.send(id_, std::move(bytes))) closed_ = true;  // reset: nothing to answer
+  }
+
+  void reset_stream() {
+    if (closed_) return;
+    closed_ = true;
+    server_->clock.cancel(idle_timer_);
+    server_->net.reset(id_);
   }
 
   void close_stream() {

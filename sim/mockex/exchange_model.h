@@ -86,6 +86,8 @@ class ExchangeModel {
   const core::SymbolInfo* symbol_info(const std::string& symbol) const;
   const OrderBook* book(const std::string& symbol) const;
   const Ledger& ledger() const { return ledger_; }
+  /// Every order ever accepted, open or final, of every key.
+  std::size_t order_count() const { return orders_.size(); }
   const ExchangeConfig& config() const { return config_; }
   /// Order changes since the last call, oldest first.
   std::vector<OrderEvent> drain_events();

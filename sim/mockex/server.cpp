@@ -92,6 +92,7 @@ MockExchange::Impl::Impl(core::Clock& clock_, core::HttpServer& server_, MockexC
       {"GET /api/v3/openOrders", {&Impl::open_orders, true}},
       {"GET /api/v3/account", {&Impl::account, true}},
   };
+  hub.stall_while(&faults.streams_stalled);
 }
 
 void MockExchange::Impl::count_response(int status) {
@@ -99,6 +100,13 @@ void MockExchange::Impl::count_response(int status) {
       .counter("mockex_http_responses_total", "HTTP responses sent, by status",
                {{"code", std::to_string(status)}})
       .inc();
+}
+
+void MockExchange::Impl::count_fault(const char* kind, std::uint64_t n) {
+  registry
+      .counter("mockex_faults_injected_total", "Faults injected on purpose (faults.h), by kind",
+               {{"kind", kind}})
+      .inc(n);
 }
 
 void MockExchange::Impl::handle(const core::HttpRequest& request,
@@ -112,14 +120,23 @@ void MockExchange::Impl::handle(const core::HttpRequest& request,
   std::optional<core::HttpResponse> venue;
   if (request.method == "GET" && !(venue = coinbase.handle_rest(path, query)))
     venue = kraken.handle_rest(path, query);
+  bool drop = false;
+  std::int64_t delay_ms = 0;
   if (venue) {
     response = std::move(*venue);
     count_response(response.status);
   } else if (path == "/metrics" && request.method == "GET") {
     ws_frames_total.inc(hub.frames_sent() - ws_frames_total.value());
+    const std::uint64_t withheld = hub.frames_withheld();
+    if (withheld > stream_stall_counted)
+      count_fault("stream_stall", withheld - stream_stall_counted);
+    stream_stall_counted = withheld;
     count_response(200);  // counted before rendering, so the page includes itself
     response.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
     response.body = registry.render_prometheus();
+  } else if (config.admin && path == "/admin/faults") {
+    response = admin_faults(request);
+    count_response(response.status);
   } else if (route == routes.end()) {
     response.status = 404;
     response.headers.push_back({"Content-Type", std::string(kJson)});
@@ -130,10 +147,80 @@ void MockExchange::Impl::handle(const core::HttpRequest& request,
         .counter("mockex_http_requests_total", "REST requests, by endpoint",
                  {{"endpoint", endpoint}})
         .inc();
-    response = dispatch(request, route->second, endpoint);
-    count_response(response.status);
+    auto forced = forced_failure();
+    response = forced ? std::move(*forced) : dispatch(request, route->second, endpoint);
+    drop = !forced && endpoint == "POST /api/v3/order" && faults.drop_order_response_next > 0;
+    if (drop) {
+      --faults.drop_order_response_next;
+      count_fault("drop_response");
+    } else {
+      count_response(response.status);
+    }
+    delay_ms = faults.latency_ms;
   }
-  responder.respond(std::move(response));
+  deliver(std::move(response), responder, drop, delay_ms);
+}
+
+std::optional<core::HttpResponse> MockExchange::Impl::forced_failure() {
+  core::HttpResponse r;
+  r.headers.push_back({"Content-Type", std::string(kJson)});
+  if (faults.throttle_next > 0) {
+    --faults.throttle_next;
+    count_fault("429");
+    r.status = 429;
+    r.headers.push_back({"Retry-After", std::to_string(faults.retry_after_sec)});
+    r.body = encode_error({429, -1003,
+                           fmt::format("Too much request weight used; current limit is {} request "
+                                       "weight per 1 MINUTE. Please use WebSocket Streams for live "
+                                       "updates to avoid polling the API.",
+                                       config.rate_limits.weight_per_minute)});
+    return r;
+  }
+  if (faults.error_next > 0) {
+    --faults.error_next;
+    count_fault("5xx");
+    r.status = faults.error_status;
+    r.body = encode_error(
+        {r.status, -1001, "Internal error; unable to process your request. Please try again."});
+    return r;
+  }
+  return std::nullopt;
+}
+
+core::HttpResponse MockExchange::Impl::admin_faults(const core::HttpRequest& request) {
+  core::HttpResponse r;
+  r.headers.push_back({"Content-Type", "application/json"});
+  if (request.method == "POST") {
+    bool drop_streams = false;
+    if (auto s = apply_faults_json(request.body, faults, drop_streams); !s) {
+      r.status = 400;
+      r.body = nlohmann::json{{"error", s.message}}.dump();
+      return r;
+    }
+    if (drop_streams) {
+      count_fault("stream_drop");
+      hub.drop_all();
+    }
+  } else if (request.method != "GET") {
+    r.status = 405;
+    r.body = R"({"error":"GET or POST"})";
+    return r;
+  }
+  r.body = faults_json(faults);
+  return r;
+}
+
+void MockExchange::Impl::deliver(core::HttpResponse response, const core::HttpResponder& responder,
+                                 bool drop, std::int64_t delay_ms) {
+  auto send = [response = std::move(response), responder, drop]() mutable {
+    if (drop)
+      responder.reset();
+    else
+      responder.respond(std::move(response));
+  };
+  if (delay_ms <= 0) return send();
+  count_fault("latency");
+  clock.call_after(delay_ms * 1000, std::move(send));
 }
 
 core::HttpResponse MockExchange::Impl::dispatch(const core::HttpRequest& request,
@@ -267,6 +354,15 @@ core::Status MockExchange::replay(const std::string& path,
 
 void MockExchange::feed(const replay::Record& record) {
   impl_->on_record(record);
+}
+
+Faults& MockExchange::faults() {
+  return impl_->faults;
+}
+
+void MockExchange::drop_streams() {
+  impl_->count_fault("stream_drop");
+  impl_->hub.drop_all();
 }
 
 ExchangeModel& MockExchange::model() {

@@ -10,6 +10,8 @@
 /// {code}, mockex_http_requests_total{endpoint}, mockex_orders_total, mockex_ws_frames_total),
 /// and market streams over websocket (stream_hub.h); Coinbase and Kraken public market data
 /// at /coinbase, /kraken/v2 and their REST ticker paths (venue_feeds.h, not rate limited).
+/// Fault injection (faults.h) in-process through faults(), and over HTTP at /admin/faults
+/// when MockexConfig::admin is set.
 /// Market data comes from recordings
 /// replayed on the same clock (`replay`), or from `feed` directly.
 ///
@@ -30,6 +32,7 @@
 #include "core/ports/http.h"
 #include "core/status.h"
 #include "sim/mockex/exchange_model.h"
+#include "sim/mockex/faults.h"
 #include "sim/mockex/market_data.h"
 #include "sim/mockex/server_config.h"
 #include "sim/mockex/stream_hub.h"
@@ -53,6 +56,11 @@ class MockExchange {
   core::Status replay(const std::string& path, std::function<void(const core::Status&)> done = {});
   /// One recorded frame, as the replay would hand it over ("binance.ws", "binance.rest").
   void feed(const replay::Record& record);
+
+  /// Faults to inject from now on (faults.h); change them in place.
+  Faults& faults();
+  /// Closes every market-stream session now (counted as a stream_drop fault).
+  void drop_streams();
 
   ExchangeModel& model();
   const MarketData& market() const;

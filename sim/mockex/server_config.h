@@ -60,6 +60,9 @@ struct MockexConfig {
   core::Decimal taker_rate = core::Decimal::from_mantissa(1, 3).value();
   RateLimitConfig rate_limits;
   FeedOptions feed;
+  /// Serve GET/POST /admin/faults (faults.h). Off unless asked for: it lets anyone who can
+  /// reach the port break the exchange.
+  bool admin = false;
 };
 
 /// Applies the YAML file at `path` over `config`. kConfig names the key and the file;

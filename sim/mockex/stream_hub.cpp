@@ -99,6 +99,10 @@ void StreamHub::drop_after_frames(std::uint64_t frames) {
 }
 
 void StreamHub::send(Session& s, std::string_view stream, std::string_view payload) {
+  if (stalled_ != nullptr && *stalled_) {
+    ++frames_withheld_;
+    return;
+  }
   if (s.combined) {
     std::string text = R"({"stream":)";
     core::json::append_string(text, stream);

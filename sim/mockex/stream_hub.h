@@ -41,6 +41,10 @@ class StreamHub {
   void drop_all();
   /// Drops every session once `frames` more frames have been sent in total (0 = off).
   void drop_after_frames(std::uint64_t frames);
+  /// While `*flag` is true, frames are withheld (dropped, not queued) and sessions stay open,
+  /// as a stalled exchange stream looks. `flag` must outlive the hub; null turns this off.
+  void stall_while(const bool* flag) { stalled_ = flag; }
+  std::uint64_t frames_withheld() const { return frames_withheld_; }
 
   std::size_t session_count() const { return sessions_.size(); }
   std::uint64_t frames_sent() const { return frames_sent_; }
@@ -63,6 +67,8 @@ class StreamHub {
   std::uint64_t next_id_ = 1;
   std::uint64_t frames_sent_ = 0;
   std::uint64_t drop_at_frames_ = 0;  // 0 = off
+  const bool* stalled_ = nullptr;
+  std::uint64_t frames_withheld_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

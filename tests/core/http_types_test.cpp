@@ -44,15 +44,34 @@ TEST_CASE("find_header ignores case and returns the first of repeated headers", 
 TEST_CASE("HttpResponder sends once, and 500 when every copy is dropped unanswered",
           "[unit][http]") {
   std::vector<int> sent;
+  int resets = 0;
+  auto send = [&](core::HttpResponse r) { sent.push_back(r.status); };
+  auto reset = [&] { ++resets; };
   {
-    core::HttpResponder responder([&](core::HttpResponse r) { sent.push_back(r.status); });
+    core::HttpResponder responder(send, reset);
     core::HttpResponder copy = responder;
     copy.respond({429, {}, ""});
     responder.respond({200, {}, ""});  // ignored: already answered
+    responder.reset();                 // ignored too
     CHECK(responder.answered());
   }
-  {
-    core::HttpResponder dropped([&](core::HttpResponse r) { sent.push_back(r.status); });
-  }
+  { core::HttpResponder dropped(send, reset); }
   CHECK(sent == std::vector<int>{429, 500});
+  CHECK(resets == 0);
+}
+
+TEST_CASE("HttpResponder::reset drops the connection once and nothing is sent after it",
+          "[unit][http]") {
+  std::vector<int> sent;
+  int resets = 0;
+  {
+    core::HttpResponder responder([&](core::HttpResponse r) { sent.push_back(r.status); },
+                                  [&] { ++resets; });
+    responder.reset();
+    responder.reset();
+    responder.respond({200, {}, ""});
+    CHECK(responder.answered());
+  }
+  CHECK(resets == 1);
+  CHECK(sent.empty());
 }

@@ -27,6 +27,7 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
   --exchange-info FILE      recording holding the exchangeInfo body
                             (default fixtures/binance/exchangeInfo_2021-10-12.jsonl.zst)
   --api-key K --api-secret S  replace the key pairs with this one
+  --admin                   serve GET/POST /admin/faults (fault injection, see faults.h)
 )";
 
 struct Args {
@@ -37,6 +38,7 @@ struct Args {
   std::string exchange_info = std::string(sim::mockex::kDefaultExchangeInfoRecording);
   std::string symbols, speed, api_key, api_secret;
   bool loop = false;
+  bool admin = false;
 };
 
 bool parse_port(const std::string& text, std::uint16_t& port) {
@@ -56,6 +58,8 @@ std::string parse_args(int argc, char** argv, Args& a) {
     const std::string* v = nullptr;
     if (flag == "--loop") {
       a.loop = true;
+    } else if (flag == "--admin") {
+      a.admin = true;
     } else if (flag == "--help" || flag == "-h") {
       return "help";
     } else if (flag == "--recording" || flag == "--replay") {
@@ -112,6 +116,7 @@ std::string make_config(const Args& a, sim::mockex::MockexConfig& c) {
     if (*end != '\0' || c.feed.speed <= 0) return "--speed: expected a number > 0 or max";
   }
   if (a.loop) c.feed.loop = true;
+  c.admin = a.admin;
   if (!a.api_key.empty()) c.api_keys = {{a.api_key, core::Secret(a.api_secret)}};
   auto info = sim::mockex::read_exchange_info_recording(a.exchange_info);
   if (!info) return info.status().message;

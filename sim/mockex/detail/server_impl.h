@@ -52,6 +52,14 @@ struct MockExchange::Impl {
   core::HttpResponse dispatch(const core::HttpRequest& request, const Route& route,
                               const std::string& endpoint);
   void count_response(int status);
+  void count_fault(const char* kind, std::uint64_t n = 1);
+  /// A forced 429 or 5xx when one is due (faults.h), counted.
+  std::optional<core::HttpResponse> forced_failure();
+  /// GET/POST /admin/faults.
+  core::HttpResponse admin_faults(const core::HttpRequest& request);
+  /// Answers after the fault latency, or resets the connection when `drop`.
+  void deliver(core::HttpResponse response, const core::HttpResponder& responder, bool drop,
+               std::int64_t delay_ms);
   core::Status start_replay(const std::string& path, std::function<void(const core::Status&)> done);
 
   /// -1121 for a symbol not traded here, -1102 when `symbol` is absent.
@@ -103,7 +111,9 @@ struct MockExchange::Impl {
   core::metrics::Registry registry;
   core::metrics::Counter& orders_total;
   core::metrics::Counter& ws_frames_total;
-  std::map<std::string, Route> routes;  // "GET /api/v3/depth" -> handler
+  Faults faults;
+  std::uint64_t stream_stall_counted = 0;  // withheld frames already in the fault counter
+  std::map<std::string, Route> routes;     // "GET /api/v3/depth" -> handler
   std::map<std::string, FeedSymbol> feed_symbols;
   std::set<std::string, std::less<>> recorded_streams;  // names seen in recordings
   std::vector<std::unique_ptr<replay::Replayer>> replayers;
