@@ -11,6 +11,7 @@
 
 #include <nats/nats.h>
 
+#include "core/log.h"
 #include "core/subject.h"
 
 namespace net {
@@ -69,13 +70,13 @@ core::BusMessage copy_message(natsMsg* msg) {
 }  // namespace
 
 /// What nats.c threads may touch: the clock (post is thread-safe), the liveness flag and
-/// the closed signal. Everything else is loop-only.
+/// the count of connections whose closed callback has run. Everything else is loop-only.
 struct Bridge {
   explicit Bridge(NatsBus::Impl* i) : impl(i) {}
   NatsBus::Impl* impl;
   std::mutex mu;
   std::condition_variable cv;
-  bool closed = false;
+  std::uint64_t closed_count = 0;
 };
 
 struct SubCtx {
@@ -83,20 +84,31 @@ struct SubCtx {
   core::SubscriptionId id;
 };
 
+namespace {
+void on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure);
+}
+
 struct NatsBus::Impl {
   Impl(AsioClock& c, core::BusOptions o) : clock(c), options(std::move(o)) {}
   AsioClock& clock;
   core::BusOptions options;
+  core::log::Logger log{"nats_bus"};
   Bridge bridge{this};
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // loop-only
   natsOptions* opts = nullptr;
-  natsConnection* nc = nullptr;
+  natsConnection* nc = nullptr;  // null only when a new cycle failed to start one
+  std::uint64_t started = 0;     // connections created (each closes exactly once)
+  core::TimerId cycle_timer = 0;
   std::string inbox_base;
   std::uint64_t next_inbox = 1;
   bool connected = false;  // as seen by the loop
+  bool ever_connected = false;
   struct Sub {
-    natsSubscription* sub = nullptr;
+    std::string subject;
+    std::string queue;
+    SubCtx* ctx;  // kept across cycles, so the id the caller holds stays valid
     std::function<void(const core::BusMessage&)> on_message;
+    natsSubscription* sub = nullptr;  // null between a close and the next cycle
   };
   core::SubscriptionId next_sub = 1;
   std::map<core::SubscriptionId, Sub> subs;
@@ -104,15 +116,10 @@ struct NatsBus::Impl {
   core::StateHandlerId next_handler = 1;
   std::map<core::StateHandlerId, std::function<void(BusState)>> handlers;
 
-  void post_state(BusState state) {
-    clock.post([this, alive = alive, state] {
-      if (!*alive) return;
-      connected = state == BusState::kConnected || state == BusState::kReconnected;
-      // Copy: a handler may add or remove handlers.
-      auto snapshot = handlers;
-      for (auto& [id, h] : snapshot) {
-        if (*alive && handlers.count(id) > 0) h(state);
-      }
+  // Called from nats.c threads. `from` tells events of a connection already replaced apart.
+  void post_state(BusState state, natsConnection* from) {
+    clock.post([this, alive = alive, state, from] {
+      if (*alive && from == nc) handle_state(state);
     });
   }
   void post_message(core::SubscriptionId id, core::BusMessage m) {
@@ -122,33 +129,112 @@ struct NatsBus::Impl {
       if (it != subs.end()) it->second.on_message(m);
     });
   }
+
+  void handle_state(BusState state) {
+    // A later cycle's first connect is a reconnect for everyone listening.
+    if (state == BusState::kConnected && ever_connected) state = BusState::kReconnected;
+    connected = state == BusState::kConnected || state == BusState::kReconnected;
+    ever_connected = ever_connected || connected;
+    if (state == BusState::kClosed) schedule_cycle();
+    // Copy: a handler may add or remove handlers.
+    auto snapshot = handlers;
+    for (auto& [id, h] : snapshot) {
+      if (*alive && handlers.count(id) > 0) h(state);
+    }
+  }
+
+  // nats.c closed the connection on its own (reconnect attempts used up): never give up,
+  // start a fresh connection after the usual pause.
+  void schedule_cycle() {
+    log.warn("nats gave up reconnecting; new connection cycle soon",
+             {{"url", options.url}, {"name", options.name}, {"cycle", started + 1}});
+    cycle_timer = clock.call_after(options.reconnect_wait_us, [this, alive = alive] {
+      if (!*alive) return;
+      cycle_timer = 0;
+      start_cycle();
+    });
+  }
+
+  void start_cycle() {
+    for (auto& [id, sub] : subs) {
+      natsSubscription_Destroy(sub.sub);
+      sub.sub = nullptr;
+    }
+    natsConnection_Destroy(nc);
+    nc = nullptr;
+    if (core::Status st = connect(); !st) {
+      log.warn("nats connection cycle failed to start", {{"error", st.to_string()}});
+      schedule_cycle();
+      return;
+    }
+    for (auto& [id, sub] : subs) {
+      if (core::Status st = attach(sub); !st) {
+        log.warn("nats resubscribe failed", {{"subject", sub.subject}, {"error", st.to_string()}});
+      }
+    }
+  }
+
+  // With retry-on-failed-connect and a connected callback, nats.c returns at once with
+  // NATS_NOT_YET_CONNECTED when the server is down and connects in the background.
+  core::Status connect() {
+    natsConnection* fresh = nullptr;
+    const natsStatus s = natsConnection_Connect(&fresh, opts);
+    if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) return nats_error(s, "connect");
+    nc = fresh;
+    ++started;
+    if (s == NATS_OK) {
+      connected = true;
+      post_state(BusState::kConnected, nc);
+    }
+    return core::Status::ok();
+  }
+
+  // Subscribes `sub` on the current connection. A closed (or missing) connection is not an
+  // error: the next cycle attaches it.
+  core::Status attach(Sub& sub) {
+    if (nc == nullptr) return core::Status::ok();
+    natsStatus s =
+        sub.queue.empty()
+            ? natsConnection_Subscribe(&sub.sub, nc, sub.subject.c_str(), on_msg, sub.ctx)
+            : natsConnection_QueueSubscribe(&sub.sub, nc, sub.subject.c_str(), sub.queue.c_str(),
+                                            on_msg, sub.ctx);
+    if (s == NATS_OK) s = natsSubscription_SetPendingLimits(sub.sub, -1, -1);
+    if (s == NATS_OK) return core::Status::ok();
+    natsSubscription_Destroy(sub.sub);
+    sub.sub = nullptr;
+    if (s == NATS_CONNECTION_CLOSED) return core::Status::ok();
+    return nats_error(s, fmt::format("subscribe to {}", sub.subject));
+  }
+
   core::Status configure();
 };
 
 namespace {
+
+void on_connected(natsConnection* nc, void* closure) {
+  static_cast<Bridge*>(closure)->impl->post_state(BusState::kConnected, nc);
+}
+void on_disconnected(natsConnection* nc, void* closure) {
+  static_cast<Bridge*>(closure)->impl->post_state(BusState::kDisconnected, nc);
+}
+void on_reconnected(natsConnection* nc, void* closure) {
+  static_cast<Bridge*>(closure)->impl->post_state(BusState::kReconnected, nc);
+}
+void on_closed(natsConnection* nc, void* closure) {
+  auto* bridge = static_cast<Bridge*>(closure);
+  // Post under the lock: the destructor frees Impl once it sees the count, so the post
+  // (which reads Impl) must be done by then.
+  std::lock_guard lock(bridge->mu);
+  bridge->impl->post_state(BusState::kClosed, nc);
+  ++bridge->closed_count;
+  bridge->cv.notify_all();
+}
 
 void on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* ctx = static_cast<SubCtx*>(closure);
   core::BusMessage m = copy_message(msg);
   natsMsg_Destroy(msg);
   ctx->bridge->impl->post_message(ctx->id, std::move(m));
-}
-
-void on_connected(natsConnection*, void* closure) {
-  static_cast<Bridge*>(closure)->impl->post_state(BusState::kConnected);
-}
-void on_disconnected(natsConnection*, void* closure) {
-  static_cast<Bridge*>(closure)->impl->post_state(BusState::kDisconnected);
-}
-void on_reconnected(natsConnection*, void* closure) {
-  static_cast<Bridge*>(closure)->impl->post_state(BusState::kReconnected);
-}
-void on_closed(natsConnection*, void* closure) {
-  auto* bridge = static_cast<Bridge*>(closure);
-  bridge->impl->post_state(BusState::kClosed);
-  std::lock_guard lock(bridge->mu);
-  bridge->closed = true;
-  bridge->cv.notify_all();
 }
 
 }  // namespace
@@ -179,26 +265,24 @@ NatsBus::NatsBus(AsioClock& clock, core::BusOptions options)
   natsInbox_Create(&inbox);
   im.inbox_base = inbox;
   natsInbox_Destroy(inbox);
-  // With retry-on-failed-connect and a connected callback, this returns at once with
-  // NATS_NOT_YET_CONNECTED and nats.c connects in the background.
-  const natsStatus s = natsConnection_Connect(&im.nc, im.opts);
-  if (s == NATS_OK) {
-    im.connected = true;
-    im.post_state(BusState::kConnected);
-  } else if (s != NATS_NOT_YET_CONNECTED) {
-    throw std::runtime_error(nats_error(s, "connect").to_string());
-  }
+  st = im.connect();
+  if (!st) throw std::runtime_error(st.to_string());
 }
 
 NatsBus::~NatsBus() {
   Impl& im = *impl_;
   *im.alive = false;
-  for (auto& [id, sub] : im.subs) natsSubscription_Unsubscribe(sub.sub);
+  im.clock.cancel(im.cycle_timer);
+  for (auto& [id, sub] : im.subs) {
+    if (sub.sub != nullptr) natsSubscription_Unsubscribe(sub.sub);
+  }
   if (im.nc != nullptr) {
     natsConnection_Close(im.nc);
-    // The closed callback is the last thing nats.c runs with our closures.
+    // The closed callback is the last thing nats.c runs with our closures (a connection
+    // closed earlier already counted, and closing it again calls nothing).
     std::unique_lock lock(im.bridge.mu);
-    im.bridge.cv.wait_for(lock, std::chrono::seconds(5), [&] { return im.bridge.closed; });
+    im.bridge.cv.wait_for(lock, std::chrono::seconds(5),
+                          [&] { return im.bridge.closed_count >= im.started; });
   }
   for (auto& [id, sub] : im.subs) natsSubscription_Destroy(sub.sub);
   natsConnection_Destroy(im.nc);
@@ -211,7 +295,7 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
   if (!core::subject_valid(subject, false)) {
     return core::make_error(Errc::kInvalidArgument, "publish: bad subject '{}'", subject);
   }
-  if (im.options.jetstream && !im.connected) {
+  if (im.nc == nullptr || (im.options.jetstream && !im.connected)) {
     return core::make_error(Errc::kUnavailable, "publish to {}: not connected", subject);
   }
   natsMsg* msg = nullptr;
@@ -236,18 +320,9 @@ core::Result<core::SubscriptionId> NatsBus::subscribe(
   }
   const core::SubscriptionId id = im.next_sub++;
   SubCtx* ctx = &im.sub_ctxs.emplace_back(SubCtx{&im.bridge, id});
-  natsSubscription* sub = nullptr;
-  const std::string subj(subject);
-  const std::string queue(queue_group);
-  natsStatus s = queue.empty() ? natsConnection_Subscribe(&sub, im.nc, subj.c_str(), on_msg, ctx)
-                               : natsConnection_QueueSubscribe(&sub, im.nc, subj.c_str(),
-                                                               queue.c_str(), on_msg, ctx);
-  if (s == NATS_OK) s = natsSubscription_SetPendingLimits(sub, -1, -1);
-  if (s != NATS_OK) {
-    natsSubscription_Destroy(sub);
-    return nats_error(s, fmt::format("subscribe to {}", subj));
-  }
-  im.subs.emplace(id, Impl::Sub{sub, std::move(on_message)});
+  Impl::Sub sub{std::string(subject), std::string(queue_group), ctx, std::move(on_message)};
+  if (core::Status st = im.attach(sub); !st) return st;
+  im.subs.emplace(id, std::move(sub));
   return id;
 }
 
@@ -257,7 +332,7 @@ core::Status NatsBus::unsubscribe(core::SubscriptionId id) {
   if (it == im.subs.end()) {
     return core::make_error(Errc::kNotFound, "unsubscribe: no subscription {}", id);
   }
-  natsSubscription_Unsubscribe(it->second.sub);
+  if (it->second.sub != nullptr) natsSubscription_Unsubscribe(it->second.sub);
   natsSubscription_Destroy(it->second.sub);
   im.subs.erase(it);  // messages already posted find no subscription and are dropped
   return core::Status::ok();
@@ -265,6 +340,10 @@ core::Status NatsBus::unsubscribe(core::SubscriptionId id) {
 
 std::string NatsBus::new_inbox() {
   return fmt::format("{}.{}", impl_->inbox_base, impl_->next_inbox++);
+}
+
+std::uint64_t NatsBus::connection_cycles() const {
+  return impl_->started;
 }
 
 bool NatsBus::connected() const {

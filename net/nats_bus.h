@@ -7,11 +7,17 @@
 /// the constructor on a down server: nats.c keeps trying in the background (kConnected
 /// arrives when it succeeds). In JetStream mode the reconnect buffer is disabled and publish
 /// fails fast while the loop has not yet seen the reconnect (see core/bus_options.h).
+/// When nats.c gives up (max_reconnect_attempts used up, also when the server was down from
+/// the start) it closes the connection: state handlers see kClosed, `connected()` is false and
+/// publish fails with kUnavailable; after reconnect_wait a new connection cycle starts with
+/// the same options, every live subscription is made again on it (ids stay valid) and
+/// kReconnected (kConnected if it never was up) follows once it is up. It never gives up.
 /// Destruction closes the connection, waits for nats.c's closed callback, then destroys it;
 /// posted work still queued checks a liveness flag and does nothing.
 /// Received headers come sorted by name (nats.c keeps them in a hash map).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "core/bus_options.h"
@@ -35,6 +41,8 @@ class NatsBus final : public core::Bus {
   core::Status unsubscribe(core::SubscriptionId id) override;
   std::string new_inbox() override;
   bool connected() const override;
+  /// Connections started so far: 1 after construction, +1 per cycle after nats.c gave up.
+  std::uint64_t connection_cycles() const;
   core::StateHandlerId on_state(std::function<void(core::BusState)> handler) override;
   void remove_state_handler(core::StateHandlerId id) override;
 

@@ -14,16 +14,7 @@ SimBus::SimBus(core::Clock& clock, SimBusServer& server, core::BusOptions option
       server_(server),
       options_(std::move(options)),
       inbox_base_(fmt::format("_INBOX.{}.{}", options_.name, server_.next_client_number())) {
-  // Like NatsBus: connected at once if the server is up, else retried in the background.
-  conn_ = server_.connect(*this);
-  if (conn_ != 0) {
-    ever_connected_ = true;
-    clock_.post([this, alive = alive_] {
-      if (*alive) notify(BusState::kConnected);
-    });
-  } else {
-    reconnect_timer_ = clock_.call_after(options_.reconnect_wait_us, [this] { try_connect(); });
-  }
+  start_cycle();
 }
 
 SimBus::~SimBus() {
@@ -104,25 +95,58 @@ void SimBus::connection_lost() {
   reconnect_timer_ = clock_.call_after(options_.reconnect_wait_us, [this] { try_connect(); });
 }
 
+// Like NatsBus: connected at once if the server is up, else retried in the background.
+void SimBus::start_cycle() {
+  ++cycles_;
+  closed_ = false;
+  attempts_ = 0;
+  if (!attach()) {
+    reconnect_timer_ = clock_.call_after(options_.reconnect_wait_us, [this] { try_connect(); });
+    return;
+  }
+  const BusState state = ever_connected_ ? BusState::kReconnected : BusState::kConnected;
+  ever_connected_ = true;
+  clock_.post([this, alive = alive_, state] {
+    if (*alive) notify(state);
+  });
+}
+
 void SimBus::try_connect() {
   reconnect_timer_ = 0;
-  conn_ = server_.connect(*this);
-  if (conn_ == 0) {
+  if (!attach()) {
     ++attempts_;
     if (options_.max_reconnect_attempts >= 0 && attempts_ >= options_.max_reconnect_attempts) {
-      closed_ = true;
-      notify(BusState::kClosed);
+      close();
       return;
     }
     reconnect_timer_ = clock_.call_after(options_.reconnect_wait_us, [this] { try_connect(); });
     return;
   }
+  notify(ever_connected_ ? BusState::kReconnected : BusState::kConnected);
+  ever_connected_ = true;
+}
+
+bool SimBus::attach() {
+  conn_ = server_.connect(*this);
+  if (conn_ == 0) return false;
   for (const auto& [id, sub] : subs_) server_.add_sub(conn_, id, sub.subject, sub.queue);
   for (core::BusMessage& m : buffer_) server_.send(conn_, std::move(m));
   buffer_.clear();
   buffer_bytes_ = 0;
-  notify(ever_connected_ ? BusState::kReconnected : BusState::kConnected);
-  ever_connected_ = true;
+  return true;
+}
+
+// As nats.c: the closed connection takes its reconnect buffer with it. Then, unlike nats.c
+// alone but like NatsBus, a new cycle starts after the usual pause.
+void SimBus::close() {
+  closed_ = true;
+  buffer_.clear();
+  buffer_bytes_ = 0;
+  reconnect_timer_ = clock_.call_after(options_.reconnect_wait_us, [this] {
+    reconnect_timer_ = 0;
+    start_cycle();
+  });
+  notify(BusState::kClosed);
 }
 
 void SimBus::notify(core::BusState state) {

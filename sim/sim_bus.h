@@ -6,8 +6,9 @@
 /// (core-NATS mode, `reconnect_buf_bytes`, flushed in order after the reconnect) or fail with
 /// kUnavailable (buffer full, or JetStream mode, where the buffer is disabled); reconnect is
 /// tried every `reconnect_wait_us`, up to `max_reconnect_attempts` (-1 forever), then the
-/// connection is closed. Headers arrive sorted by name, as from NatsBus. Everything runs on
-/// the clock's loop; the server must outlive the client.
+/// connection is closed (kClosed, buffer dropped) and a new cycle starts after
+/// `reconnect_wait_us`: it never gives up. Headers arrive sorted by name, as from NatsBus.
+/// Everything runs on the clock's loop; the server must outlive the client.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,8 @@ class SimBus final : public core::Bus {
   core::Status unsubscribe(core::SubscriptionId id) override;
   std::string new_inbox() override;
   bool connected() const override { return conn_ != 0; }
+  /// Connection cycles started: 1 after construction, +1 after each close (as NatsBus).
+  std::uint64_t connection_cycles() const { return cycles_; }
   core::StateHandlerId on_state(std::function<void(core::BusState)> handler) override;
   void remove_state_handler(core::StateHandlerId id) override;
 
@@ -53,7 +56,10 @@ class SimBus final : public core::Bus {
     std::string queue;
     std::function<void(const core::BusMessage&)> on_message;
   };
+  void start_cycle();
   void try_connect();
+  bool attach();
+  void close();
   void notify(core::BusState state);
 
   core::Clock& clock_;
@@ -63,6 +69,7 @@ class SimBus final : public core::Bus {
   bool ever_connected_ = false;
   bool closed_ = false;
   int attempts_ = 0;
+  std::uint64_t cycles_ = 0;
   core::TimerId reconnect_timer_ = 0;
   std::string inbox_base_;
   std::uint64_t next_inbox_ = 1;
