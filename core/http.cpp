@@ -72,7 +72,7 @@ void HttpResponder::respond(HttpResponse response) const {
 void HttpResponder::reset() const {
   if (state_->answered) return;
   state_->answered = true;
-  state_->reset();
+  if (state_->reset) state_->reset();
 }
 
 bool HttpResponder::answered() const {

@@ -58,8 +58,10 @@ inline constexpr int kWsCloseAbnormal = 1006;
 /// client. Use it on the loop thread only.
 class HttpResponder {
  public:
-  /// `send` writes the response; `reset` drops the connection without one.
-  HttpResponder(std::function<void(HttpResponse)> send, std::function<void()> reset);
+  /// `send` writes the response; `reset` drops the connection without one (empty: reset()
+  /// only marks the request answered, for handlers driven directly in tests).
+  explicit HttpResponder(std::function<void(HttpResponse)> send,
+                         std::function<void()> reset = {});
   void respond(HttpResponse response) const;
   /// Drops the connection with no response at all (fault injection: the client learns only
   /// that the connection went away after its request was sent).

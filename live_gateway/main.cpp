@@ -9,6 +9,7 @@
 #include "core/config/live_gateway_config.h"
 #include "live_gateway/admin_http.h"
 #include "live_gateway/key_check.h"
+#include "live_gateway/live_executor.h"
 #include "live_gateway/order_service.h"
 #include "live_gateway/paper_engine.h"
 #include "live_gateway/safety_policy.h"
@@ -57,6 +58,7 @@ struct Components {
   live_gateway::KeyCheck key_check;
   std::unique_ptr<live_gateway::OrderService> orders;
   std::unique_ptr<live_gateway::PaperEngine> paper;
+  std::unique_ptr<live_gateway::LiveExecutor> live;
 
   Components(const core::LiveGatewayConfig& c, net::ServiceContext& context)
       : config(c),
@@ -97,7 +99,28 @@ struct Components {
         });
   }
 
+  /// What the config asks for; live runs only if the key check also passed.
+  bool live_requested() const {
+    return config.service.mode == "live" && !config.safety.paper_trading_only &&
+           config.exchanges.binance.enabled && config.exchanges.binance.mode == "live";
+  }
+
+  std::string paper_reason() const {
+    if (config.safety.paper_trading_only) return "safety.paper_trading_only is true";
+    if (config.service.mode != "live") return "service.mode is paper";
+    if (!config.exchanges.binance.enabled || config.exchanges.binance.mode != "live")
+      return "exchanges.binance.mode is not live";
+    if (!ctx.secrets.binance.complete()) return "the Binance keys are not set";
+    return "the Binance key check did not pass";
+  }
+
   void start_orders(live_gateway::SymbolTable table) {
+    if (live_requested() && key_check.outcome() == live_gateway::KeyCheck::Outcome::kPending) {
+      // Live or paper is decided once, after the keys have been tried.
+      ctx.clock.call_after(
+          200'000, [this, table = std::move(table)]() mutable { start_orders(std::move(table)); });
+      return;
+    }
     auto policy = live_gateway::SafetyPolicy::make(config.safety, std::move(table));
     auto paper_options = live_gateway::PaperOptions::from_config(config);
     if (!policy || !paper_options) {
@@ -110,17 +133,23 @@ struct Components {
         live_gateway::OrderServiceOptions::from_config(config, worker_id(ctx.clock)));
     paper = std::make_unique<live_gateway::PaperEngine>(*paper_options, ctx.clock,
                                                         orders->execution_events());
-    log.info("execution mode", {{"mode", "paper"},
-                                {"why", config.safety.paper_trading_only
-                                            ? "safety.paper_trading_only is true"
-                                            : "live execution is not available in this build"}});
-    if (core::Status s = orders->start(*paper, nullptr); !s) {
+    if (live_requested() && key_check.live_trading_allowed()) {
+      live = std::make_unique<live_gateway::LiveExecutor>(
+          ctx.clock, http, ctx.shell.metrics(),
+          live_gateway::LiveExecutorOptions::from_config(config), ctx.secrets.binance,
+          orders->execution_events());
+      live->start();
+      log.warn("execution mode", {{"mode", "live"}, {"exchange", "binance"}});
+    } else {
+      log.info("execution mode", {{"mode", "paper"}, {"why", paper_reason()}});
+    }
+    if (core::Status s = orders->start(*paper, live.get()); !s) {
       log.error("order path failed to start", {{"error", s.message}});
       return;
     }
     ctx.shell.set_api_handler(live_gateway::make_admin_handler(*orders, ctx.secrets.admin_token));
     ctx.shell.set_health_fields([this](core::json::ObjectWriter& out) {
-      out.str("mode", "paper").boolean("halted", orders->halted());
+      out.str("mode", live ? "live" : "paper").boolean("halted", orders->halted());
     });
   }
 };
