@@ -74,11 +74,12 @@ struct Components {
       r.body = R"({"error":"starting: exchange filters not loaded yet"})";
       responder.respond(std::move(r));
     });
-    key_check.start();
-    if (config.execution.validate_orders)
+    if (config.execution.validate_orders) {
       load_exchange_info();
-    else
+    } else {
+      key_check.start();
       start_orders({});
+    }
   }
 
   void load_exchange_info() {
@@ -89,7 +90,12 @@ struct Components {
         [this](core::Result<core::HttpResponse> r) {
           if (r && r->status == 200) {
             auto table = live_gateway::symbol_table_from_exchange_info(r->body);
-            if (table) return start_orders(std::move(*table));
+            // The key check waits for the exchange to answer: a check sent while it is still
+            // starting would fail as unreachable and pin the service to paper.
+            if (table) {
+              key_check.start();
+              return start_orders(std::move(*table));
+            }
             log.warn("exchangeInfo unreadable, retrying", {{"error", table.status().message}});
           } else {
             log.warn("exchangeInfo not loaded, retrying",
