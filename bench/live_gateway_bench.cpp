@@ -25,7 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr int kWarmup = 300;
-constexpr int kLatencyOrders = 3000;
+constexpr std::size_t kLatencyOrders = 3000;
 constexpr int kThroughputOrders = 20000;
 constexpr int kWindow = 200;
 constexpr double kTargetP99Us = 1000;
@@ -127,9 +127,23 @@ int main(int argc, char** argv) {
   core::BusOptions options;
   options.url = fmt::format("nats://127.0.0.1:{}", b.nats_port);
   options.name = "live-gateway-bench";
+  options.send_asap = true;  // like an OMS waiting for its answer
   net::NatsBus bus(clock, options);
   if (!clock.run_until([&] { return bus.connected(); }, 10'000'000))
     return std::fprintf(stderr, "no NATS connection\n"), 1;
+
+  // The floor this machine sets: our own message through nats-server and back, same loop.
+  std::vector<double> echo_us;
+  std::int64_t echo_t0 = 0;
+  (void)bus.subscribe("bench.echo", "", [&](const core::BusMessage&) {
+    echo_us.push_back(static_cast<double>(clock.now_us() - echo_t0));
+  });
+  for (std::size_t i = 0; i < kLatencyOrders; ++i) {
+    echo_t0 = clock.now_us();
+    (void)bus.publish("bench.echo", "x", {}, "");
+    if (!clock.run_until([&] { return echo_us.size() > i; }, 5'000'000))
+      return std::fprintf(stderr, "echo lost\n"), 1;
+  }
 
   std::unordered_map<long, std::int64_t> sent_us;
   std::vector<double> latency_us;
@@ -174,7 +188,8 @@ int main(int argc, char** argv) {
   latency_us.clear();
   if (!one_at_a_time(kWarmup)) return std::fprintf(stderr, "warm-up order lost\n"), 1;
   latency_us.clear();
-  if (!one_at_a_time(kLatencyOrders)) return std::fprintf(stderr, "order lost\n"), 1;
+  if (!one_at_a_time(static_cast<int>(kLatencyOrders)))
+    return std::fprintf(stderr, "order lost\n"), 1;
   const std::vector<double> sequential = latency_us;
 
   latency_us.clear();
@@ -197,11 +212,13 @@ int main(int argc, char** argv) {
   std::printf("live_gateway bench: %s, paper mode, market orders through nats-server -js\n",
               binary.c_str());
   std::printf("| measure | value | target (DESIGN.md 7) |\n|---|---|---|\n");
-  std::printf("| order->fill p50, one at a time (%d orders) | %.0f us | |\n", kLatencyOrders,
+  std::printf("| order->fill p50, one at a time (%zu orders) | %.0f us | |\n", kLatencyOrders,
               percentile(sequential, 0.50));
   std::printf("| order->fill p99, one at a time | %.0f us | < %.0f us |\n",
               percentile(sequential, 0.99), kTargetP99Us);
   std::printf("| order->fill max, one at a time | %.0f us | |\n", percentile(sequential, 1.0));
+  std::printf("| floor: our own NATS round trip p50 / p99 | %.0f / %.0f us | |\n",
+              percentile(echo_us, 0.50), percentile(echo_us, 0.99));
   std::printf("| throughput, %d in flight (%d orders) | %.0f orders/s | |\n", kWindow,
               kThroughputOrders, kThroughputOrders / seconds);
   std::printf("| order->fill p50 / p99 under that load | %.0f / %.0f us | |\n",

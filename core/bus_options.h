@@ -31,6 +31,10 @@ struct BusOptions {
   std::int64_t reconnect_wait_us = 250'000;
   int max_reconnect_attempts = -1;
   std::int64_t reconnect_buf_bytes = 8 * 1024 * 1024;
+  /// Write each publish to the socket at once instead of letting nats.c's flusher batch it,
+  /// which holds a lone message about 1 ms. For request/response paths (live_gateway's order
+  /// updates and fills); streams of ticks keep batching for throughput. SimBus ignores it.
+  bool send_asap = false;
 
   /// The reconnect buffer in effect: 0 in JetStream mode (see the file comment).
   std::int64_t effective_reconnect_buf_bytes() const { return jetstream ? 0 : reconnect_buf_bytes; }

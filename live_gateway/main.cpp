@@ -30,6 +30,7 @@ core::BusOptions bus_options(const core::LiveGatewayConfig& c) {
   o.jetstream = c.nats.jetstream;
   o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
   o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
+  o.send_asap = true;  // an order's answer is one message: batching would hold it ~1 ms
   return o;
 }
 

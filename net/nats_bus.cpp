@@ -253,6 +253,7 @@ core::Status NatsBus::Impl::configure() {
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, &bridge);
   if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, &bridge);
   if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, on_connected, &bridge);
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, options.send_asap);
   return s == NATS_OK ? core::Status::ok() : nats_error(s, "options");
 }
 
