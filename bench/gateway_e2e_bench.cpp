@@ -78,6 +78,14 @@ ProcSample sample_proc(int pid) {
   return s;
 }
 
+/// True once the process has exited (a zombie until ServerProcess reaps it) or is gone.
+bool exited(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  return line.substr(line.rfind(')') + 2, 1) == "Z";
+}
+
 double cpu_percent(const ProcSample& from, const ProcSample& to, std::int64_t window_us) {
   const double seconds = static_cast<double>(to.cpu_ticks - from.cpu_ticks) /
                          static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -98,6 +106,8 @@ std::optional<std::int64_t> ts_recv_us(std::string_view json) {
 /// The NatsBus subscriber on ticks.>: counts, takes latencies while `measuring`, and keeps the
 /// first payloads for the raw phase.
 struct Sink {
+  explicit Sink(net::AsioClock& c) : clock(c) {}
+
   net::AsioClock& clock;
   std::uint64_t received = 0;
   std::int64_t last_arrival_us = 0;  // now_us
@@ -182,7 +192,9 @@ struct ThroughputResult {
 /// Waits for the first tick, warms up, then measures one window.
 ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& chain, int nats_pid,
                                std::int64_t warmup_us, std::int64_t window_us) {
-  if (!clock.run_until([&] { return sink.received > 0; }, kStartTimeoutUs))
+  const int gateway_pid = chain.gateway->pid();
+  if (!clock.run_until([&] { return sink.received > 0 || exited(gateway_pid); }, kStartTimeoutUs) ||
+      sink.received == 0)
     throw std::runtime_error("no tick arrived; gateway log:\n" + chain.gateway->log_tail());
   clock.run_for(warmup_us);
   const auto gw0 = sample_proc(chain.gateway->pid());
@@ -251,13 +263,44 @@ RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port
   return r;
 }
 
+/// The loopback floor for the latency figures: raw nats.c publishes stamped with the wall
+/// clock, one per millisecond, through the same server and subscriber path.
+Percentiles measure_floor(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port, int count) {
+  natsConnection* nc = nullptr;
+  const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
+  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
+    throw std::runtime_error("floor publisher cannot connect to " + url);
+  sink.latencies_us.clear();
+  sink.measuring = true;
+  std::atomic<bool> done{false};
+  std::thread publisher([&] {
+    std::string payload;
+    for (int i = 0; i < count; ++i) {
+      payload = fmt::format("{{\"ts_recv\":{}}}", clock.wall_us());
+      natsConnection_Publish(nc, "ticks.bench.floor", payload.data(),
+                             static_cast<int>(payload.size()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    natsConnection_FlushTimeout(nc, 5'000);
+    done = true;
+  });
+  while (!done) clock.run_for(50'000);
+  publisher.join();
+  clock.run_for(200'000);
+  natsConnection_Destroy(nc);
+  sink.measuring = false;
+  auto p = percentiles(std::move(sink.latencies_us));
+  sink.latencies_us = {};
+  return p;
+}
+
 void stop_chain(Chain& chain) {
   chain.gateway->terminate();
   chain.mockex->terminate();
 }
 
 void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
-                const ThroughputResult& paced) {
+                const ThroughputResult& paced, const Percentiles& floor) {
   const char* mode = jetstream ? "jetstream" : "core";
   const double ratio = 100.0 * t.ticks_per_sec / raw.received_per_sec;
   fmt::print("\n== gateway end to end, nats {} ==\n", mode);
@@ -275,6 +318,10 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
              "");
   fmt::print("{:<44} {:>14} {:>18}\n", "  samples (ticks/s at recorded pace)",
              fmt::format("{} ({:.0f})", paced.latency.samples, paced.ticks_per_sec), "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p50", floor.p50_ms,
+             "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p99", floor.p99_ms,
+             "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, max speed", t.latency.p50_ms, "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, max speed", t.latency.p99_ms, "");
   fmt::print("{:<44} {:>11.1f} MB {:>18}\n", "gateway VmRSS, steady state (max speed)",
@@ -283,6 +330,8 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
              static_cast<double>(paced.rss_kb) / 1024.0, "< 50 MB");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway CPU (max speed, % of one core)", t.gateway_cpu,
              "");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway ticks per CPU-second (max speed)",
+             t.ticks_per_sec * 100.0 / std::max(t.gateway_cpu, 0.1), "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "mockex CPU (max speed)", t.mockex_cpu, "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "nats-server CPU (max speed)", t.nats_cpu, "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway CPU (recorded pace)", paced.gateway_cpu, "");
@@ -297,7 +346,7 @@ void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uin
   bus_options.name = "gateway_e2e_bench";
   bus_options.jetstream = false;  // a plain subscriber
   net::NatsBus bus(clock, bus_options);
-  Sink sink{clock};
+  Sink sink(clock);
   if (!bus.subscribe("ticks.>", "", [&sink](const core::BusMessage& m) { sink.on_message(m); }))
     throw std::runtime_error("subscribe ticks.> failed");
   if (!clock.run_until([&] { return bus.connected(); }, kStartTimeoutUs))
@@ -312,7 +361,8 @@ void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uin
   const auto latency =
       measure_chain(clock, sink, paced, nats_pid, o.warmup_us, o.latency_window_us);
   stop_chain(paced);
-  print_mode(jetstream, throughput, raw, latency);
+  const auto floor = measure_floor(clock, sink, nats_port, 2000);
+  print_mode(jetstream, throughput, raw, latency, floor);
 }
 
 std::optional<Options> parse_args(int argc, char** argv) {
