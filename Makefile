@@ -4,7 +4,7 @@ CMAKE ?= cmake
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps demo test test-unit test-contract test-property test-scenario test-scenarios bench lint-determinism format clean fixtures
+.PHONY: all deps demo test test-unit test-contract test-property test-scenario test-scenarios bench bench-e2e lint-determinism format clean fixtures
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
@@ -39,12 +39,19 @@ fixtures:
 # Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared).
 test-scenarios: test-scenario
 
-# Release build with the benchmarks (bench/), then every bench/*_bench binary from the repo root.
+# Release build with the benchmarks (bench/), then every bench/*_bench binary from the repo root
+# (gateway_e2e_bench starts nats-server, mockex and the gateway itself; about a minute).
+# `make bench-e2e` runs only that one.
 BUILD_BENCH ?= build-bench
 bench:
 	$(CMAKE) -S . -B $(BUILD_BENCH) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF -DT26_BENCH=ON
 	$(CMAKE) --build $(BUILD_BENCH) -j $(JOBS)
 	for b in $(BUILD_BENCH)/bin/*_bench; do $$b || exit 1; done
+
+bench-e2e:
+	$(CMAKE) -S . -B $(BUILD_BENCH) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF -DT26_BENCH=ON
+	$(CMAKE) --build $(BUILD_BENCH) -j $(JOBS) --target gateway_e2e_bench
+	$(BUILD_BENCH)/bin/gateway_e2e_bench
 
 lint-determinism:
 	ci/lint_determinism.sh

@@ -1,0 +1,417 @@
+// DESIGN.md section 7, gateway end to end on loopback: ticks/s into a real nats-server >= 50%
+// of raw nats.c publish throughput measured in the same run; fetch-to-publish latency p99 < 1 ms;
+// RSS < 50 MB.
+//
+// Per NATS mode (JetStream, then core NATS with nats.jetstream=false), against one nats-server:
+// 1. throughput: mockex replays the committed Binance recordings at max speed in a loop, the
+//    Release gateway (no tick cap) is pointed at it, and a net::NatsBus subscriber on ticks.>
+//    counts what arrives over a steady-state window after a warm-up. The gateway's VmRSS and
+//    CPU (utime+stime over the window) are read from /proc, mockex's and nats-server's CPU too,
+//    so the figures say which process was the bottleneck.
+// 2. raw: the tick payloads captured in (1) are published again with natsConnection_Publish
+//    from a thread as fast as it goes, on the same subjects, and the same subscriber counts
+//    them; the rate is received ticks over first publish to last arrival.
+// 3. latency: the same chain with mockex at the recorded pace (--speed 1); the subscriber takes
+//    arrival wall time minus the tick's ts_recv (the gateway's wall clock at the frame's
+//    arrival, same machine) for every tick of the window. (1) reports it too, under saturation.
+// Run from the repository root or anywhere: paths come from the build (T26_SOURCE_DIR).
+#include <nats/nats.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "net/asio_clock.h"
+#include "net/nats_bus.h"
+#include "tests/support/server_process.h"
+
+namespace {
+
+using testsupport::ServerProcess;
+
+constexpr std::int64_t kStartTimeoutUs = 30'000'000;
+constexpr std::size_t kMaxCapturedPayloads = 50'000;
+constexpr const char* kRecordings[] = {
+    T26_SOURCE_DIR "/fixtures/binance/BTCUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst",
+    T26_SOURCE_DIR "/fixtures/binance/ETHUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst"};
+
+struct Options {
+  std::int64_t warmup_us = 3'000'000;
+  std::int64_t window_us = 10'000'000;
+  std::int64_t latency_window_us = 10'000'000;
+  std::uint64_t raw_messages = 1'000'000;
+  std::vector<bool> jetstream_modes{true, false};
+};
+
+/// CPU time (utime+stime, in clock ticks) and VmRSS of a process, from /proc.
+struct ProcSample {
+  std::uint64_t cpu_ticks = 0;
+  std::uint64_t rss_kb = 0;
+};
+
+ProcSample sample_proc(int pid) {
+  ProcSample s;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  // Fields after the parenthesised command name: state is field 3; utime 14, stime 15.
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15) s.cpu_ticks += std::stoull(field);
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  while (std::getline(status, line))
+    if (line.starts_with("VmRSS:")) s.rss_kb = std::stoull(line.substr(6));
+  return s;
+}
+
+/// True once the process has exited (a zombie until ServerProcess reaps it) or is gone.
+bool exited(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  return line.substr(line.rfind(')') + 2, 1) == "Z";
+}
+
+double cpu_percent(const ProcSample& from, const ProcSample& to, std::int64_t window_us) {
+  const double seconds = static_cast<double>(to.cpu_ticks - from.cpu_ticks) /
+                         static_cast<double>(sysconf(_SC_CLK_TCK));
+  return 100.0 * seconds / (static_cast<double>(window_us) / 1e6);
+}
+
+/// ts_recv of a tick's bus JSON without a full decode (the subscriber must stay cheap).
+std::optional<std::int64_t> ts_recv_us(std::string_view json) {
+  constexpr std::string_view kKey = "\"ts_recv\":";
+  const auto at = json.find(kKey);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::int64_t v = 0;
+  for (auto i = at + kKey.size(); i < json.size() && json[i] >= '0' && json[i] <= '9'; ++i)
+    v = v * 10 + (json[i] - '0');
+  return v;
+}
+
+/// The NatsBus subscriber on ticks.>: counts, takes latencies while `measuring`, and keeps the
+/// first payloads for the raw phase.
+struct Sink {
+  explicit Sink(net::AsioClock& c) : clock(c) {}
+
+  net::AsioClock& clock;
+  std::uint64_t received = 0;
+  std::int64_t last_arrival_us = 0;  // now_us
+  bool measuring = false;
+  std::vector<std::int64_t> latencies_us;
+  std::vector<std::pair<std::string, std::string>> captured;  // subject, payload
+
+  void on_message(const core::BusMessage& m) {
+    ++received;
+    last_arrival_us = clock.now_us();
+    if (measuring)
+      if (const auto ts = ts_recv_us(m.data)) latencies_us.push_back(clock.wall_us() - *ts);
+    if (captured.size() < kMaxCapturedPayloads) captured.emplace_back(m.subject, m.data);
+  }
+};
+
+struct Percentiles {
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  std::size_t samples = 0;
+};
+
+Percentiles percentiles(std::vector<std::int64_t> v) {
+  Percentiles p;
+  p.samples = v.size();
+  if (v.empty()) return p;
+  std::sort(v.begin(), v.end());
+  const auto at = [&v](double q) {
+    return static_cast<double>(v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]) /
+           1000.0;
+  };
+  p.p50_ms = at(0.50);
+  p.p99_ms = at(0.99);
+  p.max_ms = static_cast<double>(v.back()) / 1000.0;
+  return p;
+}
+
+struct Chain {
+  std::unique_ptr<ServerProcess> mockex;
+  std::unique_ptr<ServerProcess> gateway;
+};
+
+/// mockex replaying the recordings at `speed` and the gateway pointed at it and at NATS.
+Chain start_chain(const std::string& dir, std::uint16_t nats_port, bool jetstream,
+                  const std::string& speed, const std::string& tag) {
+  const auto mockex_port = testsupport::free_tcp_port();
+  std::vector<std::string> mockex_args{T26_MOCKEX_BIN, "--port", std::to_string(mockex_port),
+                                       "--speed",      speed,    "--loop",
+                                       "--recording"};
+  for (const char* r : kRecordings) mockex_args.emplace_back(r);
+  Chain c;
+  c.mockex = std::make_unique<ServerProcess>(mockex_args, dir + "/mockex-" + tag + ".log");
+  if (!testsupport::wait_for_tcp(mockex_port, std::chrono::seconds(20)))
+    throw std::runtime_error("mockex not listening: " + c.mockex->log_tail());
+  const auto set = [](std::string kv) { return std::vector<std::string>{"--set", std::move(kv)}; };
+  std::vector<std::string> gw{T26_GATEWAY_BIN, "--config",
+                              T26_SOURCE_DIR "/config/local/gateway.yaml"};
+  for (const auto& kv :
+       {"service.port=0", "monitoring.metrics_port=0", "service.log_level=WARN",
+        "valkey.rate_limit_enabled=false", "rate_limiting.use_valkey_cache=false",
+        "performance.max_ticks_per_sec=0", "exchanges.binance.symbols=[BTCUSDT,ETHUSDT]"}) {
+    const auto a = set(kv);
+    gw.insert(gw.end(), a.begin(), a.end());
+  }
+  for (const auto& kv : {fmt::format("nats.url=nats://127.0.0.1:{}", nats_port),
+                         fmt::format("nats.jetstream={}", jetstream),
+                         fmt::format("exchanges.binance.rest_url=http://127.0.0.1:{}", mockex_port),
+                         fmt::format("exchanges.binance.ws_url=ws://127.0.0.1:{}", mockex_port)}) {
+    const auto a = set(kv);
+    gw.insert(gw.end(), a.begin(), a.end());
+  }
+  c.gateway = std::make_unique<ServerProcess>(gw, dir + "/gateway-" + tag + ".log");
+  return c;
+}
+
+struct ThroughputResult {
+  double ticks_per_sec = 0;
+  Percentiles latency;
+  std::uint64_t rss_kb = 0;
+  double gateway_cpu = 0, mockex_cpu = 0, nats_cpu = 0;
+};
+
+/// Waits for the first tick, warms up, then measures one window.
+ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& chain, int nats_pid,
+                               std::int64_t warmup_us, std::int64_t window_us) {
+  const int gateway_pid = chain.gateway->pid();
+  if (!clock.run_until([&] { return sink.received > 0 || exited(gateway_pid); }, kStartTimeoutUs) ||
+      sink.received == 0)
+    throw std::runtime_error("no tick arrived; gateway log:\n" + chain.gateway->log_tail());
+  clock.run_for(warmup_us);
+  const auto gw0 = sample_proc(chain.gateway->pid());
+  const auto mx0 = sample_proc(chain.mockex->pid());
+  const auto ns0 = sample_proc(nats_pid);
+  const auto count0 = sink.received;
+  const auto t0 = clock.now_us();
+  sink.latencies_us.clear();
+  sink.measuring = true;
+  clock.run_for(window_us);
+  sink.measuring = false;
+  const auto elapsed_us = clock.now_us() - t0;
+  ThroughputResult r;
+  r.ticks_per_sec =
+      static_cast<double>(sink.received - count0) * 1e6 / static_cast<double>(elapsed_us);
+  const auto gw1 = sample_proc(chain.gateway->pid());
+  r.rss_kb = gw1.rss_kb;
+  r.gateway_cpu = cpu_percent(gw0, gw1, elapsed_us);
+  r.mockex_cpu = cpu_percent(mx0, sample_proc(chain.mockex->pid()), elapsed_us);
+  r.nats_cpu = cpu_percent(ns0, sample_proc(nats_pid), elapsed_us);
+  r.latency = percentiles(std::move(sink.latencies_us));
+  sink.latencies_us = {};
+  return r;
+}
+
+struct RawResult {
+  double publish_per_sec = 0;   // natsConnection_Publish calls, first to last
+  double received_per_sec = 0;  // the subscriber's view, first publish to last arrival
+  std::uint64_t received = 0;
+};
+
+/// Publishes `count` of the captured payloads (cycled) from a thread on a plain nats.c
+/// connection while the loop receives.
+RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port,
+                      std::uint64_t count) {
+  natsConnection* nc = nullptr;
+  const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
+  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
+    throw std::runtime_error("raw publisher cannot connect to " + url);
+  const auto captured = sink.captured;  // the sink may append while the thread reads
+  clock.run_for(500'000);               // let the chain's last ticks drain
+  const auto base = sink.received;
+  std::atomic<std::int64_t> published_us{0};
+  const auto t0 = clock.now_us();
+  std::thread publisher([&] {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const auto& [subject, data] = captured[i % captured.size()];
+      natsConnection_Publish(nc, subject.c_str(), data.data(), static_cast<int>(data.size()));
+    }
+    natsConnection_FlushTimeout(nc, 30'000);
+    published_us = clock.now_us();
+  });
+  // Done when everything arrived, or nothing has for a second after the flush (the server
+  // dropped some to a slow consumer: the rate then counts what arrived).
+  const auto deadline_us = t0 + 60'000'000;
+  while (sink.received - base < count && clock.now_us() < deadline_us &&
+         !(published_us != 0 && clock.now_us() - sink.last_arrival_us > 1'000'000))
+    clock.run_for(50'000);
+  publisher.join();
+  natsConnection_Destroy(nc);
+  RawResult r;
+  r.received = sink.received - base;
+  r.publish_per_sec = static_cast<double>(count) * 1e6 / static_cast<double>(published_us - t0);
+  r.received_per_sec =
+      static_cast<double>(r.received) * 1e6 / static_cast<double>(sink.last_arrival_us - t0);
+  return r;
+}
+
+/// The loopback floor for the latency figures: raw nats.c publishes stamped with the wall
+/// clock, one per millisecond, through the same server and subscriber path.
+Percentiles measure_floor(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port, int count) {
+  natsConnection* nc = nullptr;
+  const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
+  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
+    throw std::runtime_error("floor publisher cannot connect to " + url);
+  sink.latencies_us.clear();
+  sink.measuring = true;
+  std::atomic<bool> done{false};
+  std::thread publisher([&] {
+    std::string payload;
+    for (int i = 0; i < count; ++i) {
+      payload = fmt::format("{{\"ts_recv\":{}}}", clock.wall_us());
+      natsConnection_Publish(nc, "ticks.bench.floor", payload.data(),
+                             static_cast<int>(payload.size()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    natsConnection_FlushTimeout(nc, 5'000);
+    done = true;
+  });
+  while (!done) clock.run_for(50'000);
+  publisher.join();
+  clock.run_for(200'000);
+  natsConnection_Destroy(nc);
+  sink.measuring = false;
+  auto p = percentiles(std::move(sink.latencies_us));
+  sink.latencies_us = {};
+  return p;
+}
+
+void stop_chain(Chain& chain) {
+  chain.gateway->terminate();
+  chain.mockex->terminate();
+}
+
+void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
+                const ThroughputResult& paced, const Percentiles& floor) {
+  const char* mode = jetstream ? "jetstream" : "core";
+  const double ratio = 100.0 * t.ticks_per_sec / raw.received_per_sec;
+  fmt::print("\n== gateway end to end, nats {} ==\n", mode);
+  fmt::print("{:<44} {:>14} {:>18}\n", "what", "measured", "target");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway e2e ticks/s (mockex max speed)", t.ticks_per_sec,
+             "");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c publish calls/s", raw.publish_per_sec, "");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c received msgs/s", raw.received_per_sec, "");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw received", ratio, ">= 50%");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, recorded pace", paced.latency.p50_ms,
+             "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, recorded pace", paced.latency.p99_ms,
+             "< 1 ms");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency max, recorded pace", paced.latency.max_ms,
+             "");
+  fmt::print("{:<44} {:>14} {:>18}\n", "  samples (ticks/s at recorded pace)",
+             fmt::format("{} ({:.0f})", paced.latency.samples, paced.ticks_per_sec), "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p50", floor.p50_ms,
+             "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p99", floor.p99_ms,
+             "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, max speed", t.latency.p50_ms, "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, max speed", t.latency.p99_ms, "");
+  fmt::print("{:<44} {:>11.1f} MB {:>18}\n", "gateway VmRSS, steady state (max speed)",
+             static_cast<double>(t.rss_kb) / 1024.0, "< 50 MB");
+  fmt::print("{:<44} {:>11.1f} MB {:>18}\n", "gateway VmRSS, recorded pace",
+             static_cast<double>(paced.rss_kb) / 1024.0, "< 50 MB");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway CPU (max speed, % of one core)", t.gateway_cpu,
+             "");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway ticks per CPU-second (max speed)",
+             t.ticks_per_sec * 100.0 / std::max(t.gateway_cpu, 0.1), "");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "mockex CPU (max speed)", t.mockex_cpu, "");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "nats-server CPU (max speed)", t.nats_cpu, "");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway CPU (recorded pace)", paced.gateway_cpu, "");
+  std::fflush(stdout);
+}
+
+void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uint16_t nats_port,
+              int nats_pid) {
+  net::AsioClock clock;
+  core::BusOptions bus_options;
+  bus_options.url = fmt::format("nats://127.0.0.1:{}", nats_port);
+  bus_options.name = "gateway_e2e_bench";
+  bus_options.jetstream = false;  // a plain subscriber
+  net::NatsBus bus(clock, bus_options);
+  Sink sink(clock);
+  if (!bus.subscribe("ticks.>", "", [&sink](const core::BusMessage& m) { sink.on_message(m); }))
+    throw std::runtime_error("subscribe ticks.> failed");
+  if (!clock.run_until([&] { return bus.connected(); }, kStartTimeoutUs))
+    throw std::runtime_error("bench subscriber cannot reach nats-server");
+  const auto tag = jetstream ? std::string("js") : std::string("core");
+  auto fast = start_chain(dir, nats_port, jetstream, "max", tag + "-max");
+  const auto throughput = measure_chain(clock, sink, fast, nats_pid, o.warmup_us, o.window_us);
+  stop_chain(fast);
+  const auto raw = measure_raw(clock, sink, nats_port, o.raw_messages);
+  auto paced = start_chain(dir, nats_port, jetstream, "1", tag + "-paced");
+  sink.received = 0;
+  const auto latency =
+      measure_chain(clock, sink, paced, nats_pid, o.warmup_us, o.latency_window_us);
+  stop_chain(paced);
+  const auto floor = measure_floor(clock, sink, nats_port, 2000);
+  print_mode(jetstream, throughput, raw, latency, floor);
+}
+
+std::optional<Options> parse_args(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (flag == "--window-sec" && has_value) {
+      o.window_us = o.latency_window_us = std::stoll(argv[++i]) * 1'000'000;
+    } else if (flag == "--raw-messages" && has_value) {
+      o.raw_messages = std::stoull(argv[++i]);
+    } else if (flag == "--mode" && has_value) {
+      const std::string_view m = argv[++i];
+      if (m != "jetstream" && m != "core" && m != "both") return std::nullopt;
+      o.jetstream_modes =
+          m == "both" ? std::vector<bool>{true, false} : std::vector<bool>{m == "jetstream"};
+    } else {
+      return std::nullopt;
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto options = parse_args(argc, argv);
+  if (!options) {
+    fmt::print(stderr,
+               "usage: gateway_e2e_bench [--window-sec N] [--raw-messages N] "
+               "[--mode jetstream|core|both]\n");
+    return 2;
+  }
+  try {
+    testsupport::TempDir dir("t26-e2e-bench");
+    const auto nats_port = testsupport::free_tcp_port();
+    ServerProcess nats({"nats-server", "-js", "-sd", dir.path() + "/js", "-a", "127.0.0.1", "-p",
+                        std::to_string(nats_port)},
+                       dir.path() + "/nats.log");
+    if (!testsupport::wait_for_tcp(nats_port, std::chrono::seconds(20)))
+      throw std::runtime_error("nats-server not listening: " + nats.log_tail());
+    fmt::print(
+        "gateway_e2e_bench: nats-server 127.0.0.1:{}, mockex + gateway (Release), logs in {}\n",
+        nats_port, dir.path());
+    for (const bool jetstream : options->jetstream_modes)
+      run_mode(*options, jetstream, dir.path(), nats_port, nats.pid());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gateway_e2e_bench: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
