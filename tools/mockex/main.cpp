@@ -1,8 +1,11 @@
 // mockex: the Binance Spot mock exchange (sim::mockex::MockExchange) behind a real HTTP and
 // websocket server, fed by recordings. Usage in kUsage; prints one line with its URLs when
 // ready; a bad flag or an unreadable file is a one-line error and exit 1.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,8 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
                             (default fixtures/binance/exchangeInfo_2021-10-12.jsonl.zst)
   --api-key K --api-secret S  replace the key pairs with this one
   --admin                   serve GET/POST /admin/faults (fault injection, see faults.h)
+  --start-on-subscribe      hold the replay until a websocket client subscribed to a
+                            symbol's <symbol>@trade stream (it then sees every trade)
 )";
 
 struct Args {
@@ -39,6 +44,7 @@ struct Args {
   std::string symbols, speed, api_key, api_secret;
   bool loop = false;
   bool admin = false;
+  bool start_on_subscribe = false;
 };
 
 bool parse_port(const std::string& text, std::uint16_t& port) {
@@ -60,6 +66,8 @@ std::string parse_args(int argc, char** argv, Args& a) {
       a.loop = true;
     } else if (flag == "--admin") {
       a.admin = true;
+    } else if (flag == "--start-on-subscribe") {
+      a.start_on_subscribe = true;
     } else if (flag == "--help" || flag == "-h") {
       return "help";
     } else if (flag == "--recording" || flag == "--replay") {
@@ -124,6 +132,32 @@ std::string make_config(const Args& a, sim::mockex::MockexConfig& c) {
   return {};
 }
 
+/// The trade streams whose first subscriber releases a --start-on-subscribe replay.
+std::vector<std::string> trade_streams(const std::vector<std::string>& symbols) {
+  std::vector<std::string> out;
+  for (std::string s : symbols) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.push_back(s + "@trade");
+  }
+  return out;
+}
+
+/// Calls `start` once one of `streams` has a subscriber, checking every 10 ms on the loop.
+void when_subscribed(core::Clock& clock, sim::mockex::MockExchange& exchange,
+                     std::vector<std::string> streams, std::function<void()> start) {
+  const bool subscribed = std::any_of(streams.begin(), streams.end(), [&](const auto& s) {
+    return exchange.streams().has_subscribers(s);
+  });
+  if (subscribed) {
+    start();
+    return;
+  }
+  clock.call_after(10'000, [&clock, &exchange, streams = std::move(streams), start]() mutable {
+    when_subscribed(clock, exchange, std::move(streams), std::move(start));
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,6 +175,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", err);
     return 1;
   }
+  const auto streams = trade_streams(config.symbols);
   core::log::Logger log("mockex");
   net::AsioClock clock;
   net::BeastHttpServer server(clock);
@@ -149,17 +184,33 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", exchange.status().message);
     return 1;
   }
-  for (const auto& path : args.recordings) {
-    const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
-      if (!s)
-        log.error("replay failed", {{"recording", path}, {"error", s.message}});
-      else
-        log.info("replay finished", {{"recording", path}});
-    });
-    if (!status) {
-      fmt::print(stderr, "mockex: {}\n", status.message);
-      return 1;
+  // Each recording is opened now, so that a missing file fails here even when held.
+  auto start_replays = [&]() {
+    for (const auto& path : args.recordings) {
+      const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
+        if (!s)
+          log.error("replay failed", {{"recording", path}, {"error", s.message}});
+        else
+          log.info("replay finished", {{"recording", path}});
+      });
+      if (!status) return status;
     }
+    return core::Status{};
+  };
+  if (args.start_on_subscribe) {
+    for (const auto& path : args.recordings) {
+      if (auto reader = sim::replay::RecordingReader::open(path); !reader) {
+        fmt::print(stderr, "mockex: {}\n", reader.status().message);
+        return 1;
+      }
+    }
+    when_subscribed(clock, **exchange, streams, [&] {
+      log.info("client subscribed, replay starts");
+      if (auto s = start_replays(); !s) log.error("replay failed", {{"error", s.message}});
+    });
+  } else if (auto s = start_replays(); !s) {
+    fmt::print(stderr, "mockex: {}\n", s.message);
+    return 1;
   }
   const auto port = server.listen(args.host, args.port);
   if (!port) {
