@@ -9,7 +9,7 @@ TEST_CASE(
     "The 2023 BTCUSDT recording through mockex, gateway, NATS and normalizer lands in influxdb "
     "as the reference bars with no trade lost",
     "[e2e][net]") {
-  e2e::E2eWorld w(e2e::recording_2023(40));
+  e2e::E2eWorld w(e2e::recording_2023("max"));
   e2e::run_and_check(w, 0, {});
   e2e::check_bars_command(w);
 }

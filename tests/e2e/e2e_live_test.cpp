@@ -17,7 +17,7 @@ TEST_CASE(
     "The 2024 BTCUSDT recording end to end gives the reference bars and the seed's query "
     "prints the 10 newest",
     "[e2e][net][live]") {
-  e2e::E2eWorld w(e2e::recording_2024(15));
+  e2e::E2eWorld w(e2e::recording_2024("max"));
   e2e::run_and_check(w, 0, {});
   e2e::check_bars_command(w);
 }
@@ -26,7 +26,7 @@ TEST_CASE(
     "End to end, a normalizer killed with SIGKILL mid-replay and restarted ends with the same "
     "table",
     "[e2e][net][live]") {
-  e2e::E2eWorld w(e2e::recording_2024(15));
+  e2e::E2eWorld w(e2e::recording_2024("max"));
   e2e::run_and_check(w, 20'000, [&] {
     w.normalizer->kill9();
     w.db.clock.run_for(1000 * kMs);
@@ -36,7 +36,7 @@ TEST_CASE(
 
 TEST_CASE("End to end, a nats-server restarted mid-replay ends with the same table",
           "[e2e][net][live]") {
-  e2e::E2eWorld w(e2e::recording_2024(15));
+  e2e::E2eWorld w(e2e::recording_2024("max"));
   e2e::run_and_check(w, 20'000, [&] {
     w.nats->terminate();
     w.db.clock.run_for(1000 * kMs);
@@ -46,7 +46,7 @@ TEST_CASE("End to end, a nats-server restarted mid-replay ends with the same tab
 
 TEST_CASE("End to end, an influxd restarted mid-replay ends with the same table",
           "[e2e][net][live]") {
-  e2e::E2eWorld w(e2e::recording_2024(15));
+  e2e::E2eWorld w(e2e::recording_2024("max"));
   e2e::run_and_check(w, 20'000, [&] {
     w.db.influxd.terminate();
     w.db.clock.run_for(1000 * kMs);

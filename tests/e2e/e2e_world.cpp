@@ -44,13 +44,13 @@ std::map<std::int64_t, core::Bar> bars_of(const core::QueryResult& r) {
 
 }  // namespace
 
-Recording recording_2023(double speed) {
+Recording recording_2023(const std::string& speed) {
   return {"fixtures/binance/BTCUSDT_2023-04-05T0000Z-0007Z.jsonl.zst",
           "fixtures/binance/derived/BTCUSDT-trades-2023-04-05T0000Z-0006Z.csv.zst",
           "fixtures/binance/derived/BTCUSDT-1m-bars-COMPUTED-from-trades-2023.csv", speed};
 }
 
-Recording recording_2024(double speed) {
+Recording recording_2024(const std::string& speed) {
   return {"fixtures/binance/BTCUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst",
           "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv.zst",
           "fixtures/binance/derived/BTCUSDT-1m-bars-COMPUTED-from-trades-2024.csv", speed};
@@ -129,7 +129,7 @@ void run_and_check(E2eWorld& w, std::uint64_t disturb_after_seq,
     REQUIRE(reached);
     disturb();
   }
-  const std::string why = w.wait_for_table(want, 180'000);
+  const std::string why = w.wait_for_table(want, 300'000);
   INFO(w.logs());
   INFO(why);
   CHECK(why.empty());
@@ -199,15 +199,9 @@ E2eWorld::E2eWorld(Recording rec) : recording(std::move(rec)) {
                          "store.flush_interval_sec=0.2",
                          "--secrets-file",
                          "/dev/null"};
-  args_["mockex"] = {T26_MOCKEX_BIN,
-                     "--port",
-                     std::to_string(mockex_port_),
-                     "--recording",
-                     recording.file,
-                     "--speed",
-                     fmt::format("{}", recording.speed),
-                     "--symbols",
-                     "BTCUSDT",
+  args_["mockex"] = {T26_MOCKEX_BIN,        "--port",       std::to_string(mockex_port_),
+                     "--recording",         recording.file, "--speed",
+                     recording.speed,       "--symbols",    "BTCUSDT",
                      "--start-on-subscribe"};
   // Valkey off (the client rate limit falls back to local); a large outbox rides out a NATS
   // restart without dropping ticks.

@@ -27,11 +27,11 @@ struct Recording {
   std::string file;    // the recording mockex replays
   std::string trades;  // derived trades CSV of the same session
   std::string bars;    // reference 1m bar CSV (complete minutes only)
-  double speed = 1;    // mockex --speed
+  std::string speed;   // mockex --speed: N or max
 };
 
-Recording recording_2023(double speed);
-Recording recording_2024(double speed);
+Recording recording_2023(const std::string& speed);
+Recording recording_2024(const std::string& speed);
 
 /// Bars by minute start (µs), folded from a trades CSV in exact decimals: open of the lowest
 /// trade id, high, low, close of the highest id, volume sum, trade count.
