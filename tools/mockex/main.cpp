@@ -1,11 +1,8 @@
 // mockex: the Binance Spot mock exchange (sim::mockex::MockExchange) behind a real HTTP and
 // websocket server, fed by recordings. Usage in kUsage; prints one line with its URLs when
 // ready; a bad flag or an unreadable file is a one-line error and exit 1.
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +13,7 @@
 #include "net/beast_http_server.h"
 #include "net/service_main.h"
 #include "sim/mockex/server.h"
+#include "sim/replay/recording.h"
 
 namespace {
 
@@ -25,14 +23,16 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
   --recording FILE...       recordings to replay (repeatable; also --replay FILE)
   --speed N|max             replay pace: N times the recorded pace, or as fast as possible
   --loop                    start each recording again after its last frame
+  --start-on-subscribe      hold the replay until the first websocket subscription arrives
+                            (any venue), then start it 200 ms later, so the other subscribe
+                            messages a client sends together land first and no frame is
+                            replayed before anyone listens
   --symbols A,B             tradable symbols (default BTCUSDT,ETHUSDT)
   --config FILE             YAML: api_keys, starting_balances, rates, rate_limits, replay
   --exchange-info FILE      recording holding the exchangeInfo body
                             (default fixtures/binance/exchangeInfo_2021-10-12.jsonl.zst)
   --api-key K --api-secret S  replace the key pairs with this one
   --admin                   serve GET/POST /admin/faults (fault injection, see faults.h)
-  --start-on-subscribe      hold the replay until a websocket client subscribed to a
-                            symbol's <symbol>@trade stream (it then sees every trade)
 )";
 
 struct Args {
@@ -46,6 +46,9 @@ struct Args {
   bool admin = false;
   bool start_on_subscribe = false;
 };
+
+// Time for the rest of a client's subscribe messages (sent back to back) to arrive.
+constexpr std::int64_t kSubscribeSettleUs = 200'000;
 
 bool parse_port(const std::string& text, std::uint16_t& port) {
   char* end = nullptr;
@@ -132,32 +135,6 @@ std::string make_config(const Args& a, sim::mockex::MockexConfig& c) {
   return {};
 }
 
-/// The trade streams whose first subscriber releases a --start-on-subscribe replay.
-std::vector<std::string> trade_streams(const std::vector<std::string>& symbols) {
-  std::vector<std::string> out;
-  for (std::string s : symbols) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.push_back(s + "@trade");
-  }
-  return out;
-}
-
-/// Calls `start` once one of `streams` has a subscriber, checking every 10 ms on the loop.
-void when_subscribed(core::Clock& clock, sim::mockex::MockExchange& exchange,
-                     std::vector<std::string> streams, std::function<void()> start) {
-  const bool subscribed = std::any_of(streams.begin(), streams.end(), [&](const auto& s) {
-    return exchange.streams().has_subscribers(s);
-  });
-  if (subscribed) {
-    start();
-    return;
-  }
-  clock.call_after(10'000, [&clock, &exchange, streams = std::move(streams), start]() mutable {
-    when_subscribed(clock, exchange, std::move(streams), std::move(start));
-  });
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,7 +152,6 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", err);
     return 1;
   }
-  const auto streams = trade_streams(config.symbols);
   core::log::Logger log("mockex");
   net::AsioClock clock;
   net::BeastHttpServer server(clock);
@@ -184,10 +160,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", exchange.status().message);
     return 1;
   }
-  // Each recording is opened now, so that a missing file fails here even when held.
-  auto start_replays = [&]() {
+  bool replaying = false;
+  auto start_replays = [&]() -> core::Status {
     for (const auto& path : args.recordings) {
-      const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
+      auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
         if (!s)
           log.error("replay failed", {{"recording", path}, {"error", s.message}});
         else
@@ -195,22 +171,30 @@ int main(int argc, char** argv) {
       });
       if (!status) return status;
     }
-    return core::Status{};
+    return core::Status::ok();
   };
-  if (args.start_on_subscribe) {
-    for (const auto& path : args.recordings) {
+  if (!args.start_on_subscribe) {
+    if (const auto status = start_replays(); !status) {
+      fmt::print(stderr, "mockex: {}\n", status.message);
+      return 1;
+    }
+  } else {
+    for (const auto& path : args.recordings) {  // a bad path is an error now, not later
       if (auto reader = sim::replay::RecordingReader::open(path); !reader) {
         fmt::print(stderr, "mockex: {}\n", reader.status().message);
         return 1;
       }
     }
-    when_subscribed(clock, **exchange, streams, [&] {
-      log.info("client subscribed, replay starts");
-      if (auto s = start_replays(); !s) log.error("replay failed", {{"error", s.message}});
+    (*exchange)->on_subscribe([&] {
+      if (replaying) return;
+      replaying = true;
+      log.info("first subscription, replay starts",
+               {{"in_ms", std::to_string(kSubscribeSettleUs / 1000)}});
+      clock.call_after(kSubscribeSettleUs, [&] {
+        if (const auto status = start_replays(); !status)
+          log.error("replay failed", {{"error", status.message}});
+      });
     });
-  } else if (auto s = start_replays(); !s) {
-    fmt::print(stderr, "mockex: {}\n", s.message);
-    return 1;
   }
   const auto port = server.listen(args.host, args.port);
   if (!port) {
