@@ -129,7 +129,7 @@ void run_and_check(E2eWorld& w, std::uint64_t disturb_after_seq,
     REQUIRE(reached);
     disturb();
   }
-  const std::string why = w.wait_for_table(want, 300'000);
+  const std::string why = w.wait_for_table(want, 900'000);
   INFO(w.logs());
   INFO(why);
   CHECK(why.empty());
