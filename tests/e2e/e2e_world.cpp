@@ -127,6 +127,7 @@ void run_and_check(E2eWorld& w, std::uint64_t disturb_after_seq,
         [&] { return w.stored_checkpoint() > disturb_after_seq; }, 120'000 * kMs);
     INFO(w.logs());
     REQUIRE(reached);
+    CHECK_FALSE(diff_bars(want, w.stored_bars()).empty());  // mid-replay indeed
     disturb();
   }
   const std::string why = w.wait_for_table(want, 900'000);
