@@ -42,6 +42,25 @@ std::map<std::int64_t, core::Bar> bars_of(const core::QueryResult& r) {
   return out;
 }
 
+/// argv of one of our service binaries: free ports, no secrets, `sets` as --set overrides.
+std::vector<std::string> service_args(const std::string& binary, const std::string& config,
+                                      const std::vector<std::string>& sets) {
+  std::vector<std::string> argv{binary,
+                                "--config",
+                                config,
+                                "--set",
+                                "service.port=0",
+                                "--set",
+                                "monitoring.metrics_port=0",
+                                "--secrets-file",
+                                "/dev/null"};
+  for (const auto& s : sets) {
+    argv.push_back("--set");
+    argv.push_back(s);
+  }
+  return argv;
+}
+
 }  // namespace
 
 Recording recording_2023(const std::string& speed) {
@@ -181,58 +200,22 @@ E2eWorld::E2eWorld(Recording rec) : recording(std::move(rec)) {
   args_["nats"] = {"nats-server", "-js",    "-a", "127.0.0.1", "-p", std::to_string(nats_port_),
                    "-sd",         d + "/js"};
   // ack_wait 1 s: JsConsumer holds deliveries 2 * AckWait after every (re)connect.
-  args_["normalizer"] = {T26_NORMALIZER_BIN,
-                         "--config",
-                         "config/normalizer.yaml",
-                         "--set",
-                         "service.port=0",
-                         "--set",
-                         "monitoring.metrics_port=0",
-                         "--set",
-                         "nats.url=" + nats_url,
-                         "--set",
-                         "nats.ack_wait_sec=1",
-                         "--set",
-                         "nats.reconnect_wait_sec=0.2",
-                         "--set",
-                         "store.write_url=" + write_url,
-                         "--set",
-                         "store.flush_interval_sec=0.2",
-                         "--secrets-file",
-                         "/dev/null"};
+  args_["normalizer"] =
+      service_args(T26_NORMALIZER_BIN, "config/normalizer.yaml",
+                   {"nats.url=" + nats_url, "nats.ack_wait_sec=1", "nats.reconnect_wait_sec=0.2",
+                    "store.write_url=" + write_url, "store.flush_interval_sec=0.2"});
   args_["mockex"] = {T26_MOCKEX_BIN,        "--port",       std::to_string(mockex_port_),
                      "--recording",         recording.file, "--speed",
                      recording.speed,       "--symbols",    "BTCUSDT",
                      "--start-on-subscribe"};
   // Valkey off (the client rate limit falls back to local); a large outbox rides out a NATS
   // restart without dropping ticks.
-  args_["gateway"] = {T26_GATEWAY_BIN,
-                      "--config",
-                      "config/local/gateway.yaml",
-                      "--set",
-                      "service.port=0",
-                      "--set",
-                      "monitoring.metrics_port=0",
-                      "--set",
-                      "nats.url=" + nats_url,
-                      "--set",
-                      "nats.reconnect_wait_sec=0.2",
-                      "--set",
-                      "nats.max_reconnect_attempts=-1",
-                      "--set",
-                      "exchanges.binance.rest_url=" + mockex_http,
-                      "--set",
-                      "exchanges.binance.ws_url=" + mockex_ws,
-                      "--set",
-                      "exchanges.binance.symbols=[BTCUSDT]",
-                      "--set",
-                      "valkey.rate_limit_enabled=false",
-                      "--set",
-                      "rate_limiting.use_valkey_cache=false",
-                      "--set",
-                      "performance.buffer_size=500000",
-                      "--secrets-file",
-                      "/dev/null"};
+  args_["gateway"] = service_args(
+      T26_GATEWAY_BIN, "config/local/gateway.yaml",
+      {"nats.url=" + nats_url, "nats.reconnect_wait_sec=0.2", "nats.max_reconnect_attempts=-1",
+       "exchanges.binance.rest_url=" + mockex_http, "exchanges.binance.ws_url=" + mockex_ws,
+       "exchanges.binance.symbols=[BTCUSDT]", "valkey.rate_limit_enabled=false",
+       "rate_limiting.use_valkey_cache=false", "performance.buffer_size=500000"});
 }
 
 E2eWorld::~E2eWorld() {
