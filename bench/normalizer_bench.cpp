@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "core/ilp.h"
 #include "normalizer/bar_builder.h"
 #include "normalizer/bar_rows.h"
+#include "sim/replay/csv.h"
 
 namespace {
 
@@ -25,14 +25,10 @@ constexpr std::size_t kFlushEvery = 1000;  // ticks between writes, as store.bat
 const std::vector<std::string>& tick_jsons() {
   static const std::vector<std::string> jsons = [] {
     std::vector<std::string> out;
-    std::ifstream in(
-        "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv");
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      std::vector<std::string> c;
-      std::stringstream ss(line);
-      for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    auto rows = sim::replay::read_csv(
+        "fixtures/binance/derived/BTCUSDT-trades-2024-08-08T2354Z-2024-08-09T0005Z.csv.zst");
+    if (!rows) return out;
+    for (const auto& c : *rows) {
       core::Tick t;
       t.symbol = "BTCUSDT";
       t.ts_event_us = std::stoll(c[3]) * 1000;
