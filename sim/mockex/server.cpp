@@ -360,6 +360,12 @@ Faults& MockExchange::faults() {
   return impl_->faults;
 }
 
+void MockExchange::on_subscribe(std::function<void()> fn) {
+  impl_->hub.on_subscribe(fn);
+  impl_->coinbase.on_subscribe(fn);
+  impl_->kraken.on_subscribe(std::move(fn));
+}
+
 void MockExchange::drop_streams() {
   impl_->count_fault("stream_drop");
   impl_->hub.drop_all();

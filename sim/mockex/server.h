@@ -59,6 +59,10 @@ class MockExchange {
 
   /// Faults to inject from now on (faults.h); change them in place.
   Faults& faults();
+  /// Runs after every new websocket subscription, any venue (a Binance stream in the url or
+  /// a SUBSCRIBE, a Coinbase or Kraken channel and product): the mockex binary's
+  /// --start-on-subscribe starts its replays from here.
+  void on_subscribe(std::function<void()> fn);
   /// Closes every market-stream session now (counted as a stream_drop fault).
   void drop_streams();
 

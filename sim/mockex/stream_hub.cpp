@@ -169,6 +169,7 @@ void StreamHub::subscribe(std::uint64_t id, const std::string& stream) {
   Session& s = sessions_.at(id);
   if (!by_stream_[stream].insert(id).second) return;
   s.streams.push_back(stream);
+  if (on_subscribe_) on_subscribe_();
 }
 
 void StreamHub::unsubscribe(std::uint64_t id, const std::string& stream) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -46,6 +47,9 @@ class StreamHub {
   void stall_while(const bool* flag) { stalled_ = flag; }
   std::uint64_t frames_withheld() const { return frames_withheld_; }
 
+  /// Runs after every new stream subscription (the url's streams or a SUBSCRIBE).
+  void on_subscribe(std::function<void()> fn) { on_subscribe_ = std::move(fn); }
+
   std::size_t session_count() const { return sessions_.size(); }
   std::uint64_t frames_sent() const { return frames_sent_; }
 
@@ -69,6 +73,7 @@ class StreamHub {
   std::uint64_t drop_at_frames_ = 0;  // 0 = off
   const bool* stalled_ = nullptr;
   std::uint64_t frames_withheld_ = 0;
+  std::function<void()> on_subscribe_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

@@ -110,6 +110,11 @@ std::set<std::pair<std::string, std::string>>& VenueSessions::subs(std::uint64_t
   return sessions_.at(id).subs;
 }
 
+void VenueSessions::subscribe(std::uint64_t id, const std::string& channel,
+                              const std::string& product) {
+  if (sessions_.at(id).subs.emplace(channel, product).second && on_subscribe_) on_subscribe_();
+}
+
 std::uint64_t VenueSessions::next_seq(std::uint64_t id) {
   return sessions_.at(id).seq++;
 }
@@ -134,7 +139,7 @@ void CoinbaseFeed::on_client(std::uint64_t id, const std::string& text) {
   for (const auto& p : msg.value("product_ids", nlohmann::json::array())) {
     if (!p.is_string()) continue;
     if (type == "subscribe")
-      subs.emplace(channel, p.get<std::string>());
+      sessions_.subscribe(id, channel, p.get<std::string>());
     else
       subs.erase({channel, p.get<std::string>()});
   }
@@ -250,7 +255,7 @@ void KrakenFeed::on_client(std::uint64_t id, const std::string& text) {
     if (!s.is_string()) continue;
     const std::string symbol = s;
     if (method == "subscribe")
-      sessions_.subs(id).emplace(channel, symbol);
+      sessions_.subscribe(id, channel, symbol);
     else
       sessions_.subs(id).erase({channel, symbol});
     nlohmann::ordered_json ack = {

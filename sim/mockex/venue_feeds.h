@@ -57,6 +57,10 @@ class VenueSessions {
   std::vector<std::uint64_t> subscribers(const std::string& channel,
                                          const std::set<std::string>& products) const;
   std::set<std::pair<std::string, std::string>>& subs(std::uint64_t id);
+  /// Adds (channel, product) to the session's subscriptions; runs the on_subscribe hook.
+  void subscribe(std::uint64_t id, const std::string& channel, const std::string& product);
+  /// Runs after every new subscription.
+  void on_subscribe(std::function<void()> fn) { on_subscribe_ = std::move(fn); }
   std::uint64_t next_seq(std::uint64_t id);
 
  private:
@@ -67,12 +71,15 @@ class VenueSessions {
   };
   std::map<std::uint64_t, Session> sessions_;
   std::uint64_t next_id_ = 1;
+  std::function<void()> on_subscribe_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 class CoinbaseFeed {
  public:
   explicit CoinbaseFeed(core::Clock& clock) : clock_(clock) {}
+  /// Runs after every new subscription.
+  void on_subscribe(std::function<void()> fn) { sessions_.on_subscribe(std::move(fn)); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_frame(const std::string& msg);
   /// nullopt when `path` is not a Coinbase REST path.
@@ -89,6 +96,8 @@ class CoinbaseFeed {
 class KrakenFeed {
  public:
   explicit KrakenFeed(core::Clock& clock) : clock_(clock) {}
+  /// Runs after every new subscription.
+  void on_subscribe(std::function<void()> fn) { sessions_.on_subscribe(std::move(fn)); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_v1_frame(const std::string& msg);
   std::optional<core::HttpResponse> handle_rest(const std::string& path, const std::string& query);

@@ -13,6 +13,7 @@
 #include "net/beast_http_server.h"
 #include "net/service_main.h"
 #include "sim/mockex/server.h"
+#include "sim/replay/recording.h"
 
 namespace {
 
@@ -22,6 +23,10 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
   --recording FILE...       recordings to replay (repeatable; also --replay FILE)
   --speed N|max             replay pace: N times the recorded pace, or as fast as possible
   --loop                    start each recording again after its last frame
+  --start-on-subscribe      hold the replay until the first websocket subscription arrives
+                            (any venue), then start it 200 ms later, so the other subscribe
+                            messages a client sends together land first and no frame is
+                            replayed before anyone listens
   --symbols A,B             tradable symbols (default BTCUSDT,ETHUSDT)
   --config FILE             YAML: api_keys, starting_balances, rates, rate_limits, replay
   --exchange-info FILE      recording holding the exchangeInfo body
@@ -39,7 +44,11 @@ struct Args {
   std::string symbols, speed, api_key, api_secret;
   bool loop = false;
   bool admin = false;
+  bool start_on_subscribe = false;
 };
+
+// Time for the rest of a client's subscribe messages (sent back to back) to arrive.
+constexpr std::int64_t kSubscribeSettleUs = 200'000;
 
 bool parse_port(const std::string& text, std::uint16_t& port) {
   char* end = nullptr;
@@ -60,6 +69,8 @@ std::string parse_args(int argc, char** argv, Args& a) {
       a.loop = true;
     } else if (flag == "--admin") {
       a.admin = true;
+    } else if (flag == "--start-on-subscribe") {
+      a.start_on_subscribe = true;
     } else if (flag == "--help" || flag == "-h") {
       return "help";
     } else if (flag == "--recording" || flag == "--replay") {
@@ -149,17 +160,41 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mockex: {}\n", exchange.status().message);
     return 1;
   }
-  for (const auto& path : args.recordings) {
-    const auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
-      if (!s)
-        log.error("replay failed", {{"recording", path}, {"error", s.message}});
-      else
-        log.info("replay finished", {{"recording", path}});
-    });
-    if (!status) {
+  bool replaying = false;
+  auto start_replays = [&]() -> core::Status {
+    for (const auto& path : args.recordings) {
+      auto status = (*exchange)->replay(path, [&log, path](const core::Status& s) {
+        if (!s)
+          log.error("replay failed", {{"recording", path}, {"error", s.message}});
+        else
+          log.info("replay finished", {{"recording", path}});
+      });
+      if (!status) return status;
+    }
+    return core::Status::ok();
+  };
+  if (!args.start_on_subscribe) {
+    if (const auto status = start_replays(); !status) {
       fmt::print(stderr, "mockex: {}\n", status.message);
       return 1;
     }
+  } else {
+    for (const auto& path : args.recordings) {  // a bad path is an error now, not later
+      if (auto reader = sim::replay::RecordingReader::open(path); !reader) {
+        fmt::print(stderr, "mockex: {}\n", reader.status().message);
+        return 1;
+      }
+    }
+    (*exchange)->on_subscribe([&] {
+      if (replaying) return;
+      replaying = true;
+      log.info("first subscription, replay starts",
+               {{"in_ms", std::to_string(kSubscribeSettleUs / 1000)}});
+      clock.call_after(kSubscribeSettleUs, [&] {
+        if (const auto status = start_replays(); !status)
+          log.error("replay failed", {{"error", status.message}});
+      });
+    });
   }
   const auto port = server.listen(args.host, args.port);
   if (!port) {
