@@ -44,7 +44,7 @@ void bind(Binder& b, GatewayConfig& c) {
     s.flag("use_valkey_cache", c.rate_limiting.use_valkey_cache);
   });
   b.section("performance", [&](Binder& s) {
-    s.integer("max_ticks_per_sec", c.performance.max_ticks_per_sec, 1, 100000000);
+    s.integer("max_ticks_per_sec", c.performance.max_ticks_per_sec, 0, 100000000);  // 0: no cap
     s.integer("buffer_size", c.performance.buffer_size, 1, 100000000);
     s.seconds("flush_interval_sec", c.performance.flush_interval_sec, 0.001, 3600);
   });

@@ -21,7 +21,7 @@
 /// | exchanges.{binance,coinbase,kraken}.* | see GatewayExchangeConfig | seed values |
 /// | rate_limiting.window_sec, .max_requests_per_window | HTTP API client limit | 60, 1000 |
 /// | rate_limiting.use_valkey_cache | | true |
-/// | performance.max_ticks_per_sec | | 10000 |
+/// | performance.max_ticks_per_sec | publish cap; 0 = none (benchmarks) | 10000 |
 /// | performance.buffer_size | outbox of ticks kept while NATS is away | 5000 |
 /// | performance.flush_interval_sec | | 1 |
 /// | monitoring.* | see MonitoringConfig | 30, 9080 |

@@ -123,6 +123,9 @@ StreamContents read_stream(const std::string& nats_url, const std::string& strea
 /// The ticks of `ticks` that came from the websocket, made comparable.
 std::vector<core::Tick> websocket_ticks(const Venue& venue, const std::vector<core::Tick>& ticks,
                                         bool keep_seq);
+/// `ticks` in the order the recordings define: as they are for one recording; per (symbol,
+/// kind) for several, which mockex replays side by side (their relative order is timer luck).
+std::vector<core::Tick> in_recording_order(const Venue& venue, std::vector<core::Tick> ticks);
 /// Test (1): the gateway, started after a tap on ticks.{exchange}.>, publishes exactly the
 /// recording's ticks for the configured symbols, in order, each once with a Nats-Msg-Id.
 void check_ticks_equal_recording(const Venue& venue, const std::string& speed);
