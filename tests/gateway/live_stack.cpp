@@ -365,8 +365,8 @@ void check_ticks_equal_recording(const Venue& venue, const std::string& speed) {
   auto& gateway = stack.start_gateway();
   auto received = [&] { return websocket_ticks(venue, tap.ticks, true).size(); };
   // The cheap size test first: the filtered count copies every tick.
-  const bool all = tap.wait(
-      [&] { return tap.ticks.size() >= want.size() && received() >= want.size(); }, 120s);
+  const bool all =
+      tap.wait([&] { return tap.ticks.size() >= want.size() && received() >= want.size(); }, 120s);
   const bool finished = stack.wait_replay_finished(30s);
   // Anything published twice would arrive right behind the rest: give it a moment.
   tap.wait([] { return false; }, 500ms);
