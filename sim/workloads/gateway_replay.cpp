@@ -308,6 +308,13 @@ void GatewayReplayWorkload::poll() {
     oracle_.next_seq = seq + 1;
     if (!oracle_.violation) judge(msg);
   }
+  if (!msgs.empty()) {
+    world_->event("oracle", "stream_read")
+        .u64("next_seq", oracle_.next_seq)
+        .u64("stored", oracle_.stored)
+        .u64("expected", oracle_.expected)
+        .u64("undelivered", oracle_.undelivered);
+  }
   check_exchange();
   world_->clock().call_after(kPollUs, [this] { poll(); });
 }
@@ -390,6 +397,7 @@ core::Result<std::function<void()>> GatewayReplayWorkload::action(const Timeline
   };
   if (e.action == "ws_drop") {
     return std::function<void()>([this] {
+      world_->event("exchange", "ws_drop");
       if (auto* host = world_->process<ExchangeHost>("exchange")) host->exchange().drop_streams();
     });
   }
@@ -397,7 +405,8 @@ core::Result<std::function<void()>> GatewayReplayWorkload::action(const Timeline
     auto retry = duration_param("rest_throttle.retry_after", arg("retry_after", "1s"));
     if (!retry) return retry.status();
     const auto count = static_cast<std::uint32_t>(std::stoul(arg("count", "10")));
-    return std::function<void()>([faults, count, secs = *retry / 1'000'000] {
+    return std::function<void()>([this, faults, count, secs = *retry / 1'000'000] {
+      world_->event("exchange", "rest_throttle").u64("count", count);
       if (auto* f = faults()) {
         f->throttle_next += count;
         f->retry_after_sec = secs;
@@ -409,6 +418,7 @@ core::Result<std::function<void()>> GatewayReplayWorkload::action(const Timeline
     auto lasting = duration_param("exchange_latency.for", arg("for", "2s"));
     if (!add || !lasting) return add ? lasting.status() : add.status();
     return std::function<void()>([this, faults, ms = *add / 1000, d = *lasting] {
+      world_->event("exchange", "exchange_latency").i64("add_ms", ms).i64("for_us", d);
       if (auto* f = faults()) f->latency_ms = ms;
       world_->clock().call_after(d, [faults] {
         if (auto* f = faults()) f->latency_ms = 0;
