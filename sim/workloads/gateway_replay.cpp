@@ -93,6 +93,8 @@ core::GatewayConfig gateway_config(const GatewayReplayParams& p) {
   auto& b = c.exchanges.binance;
   b.symbols = p.symbols;
   b.poll_interval_sec = p.poll_interval_sec;
+  b.websocket_enabled = p.websocket;
+  b.rate_limit_per_min = p.rate_limit_per_min;
   b.rest_url = fmt::format("http://exchange:{}", kExchangePort);
   b.ws_url = fmt::format("ws://exchange:{}", kExchangePort);
   c.performance.buffer_size = p.buffer_size;
@@ -143,6 +145,7 @@ class ExchangeHost final : public Process {
     mockex::MockexConfig config;
     config.exchange_info_json = params.exchange_info_json;
     config.symbols = params.symbols;
+    config.rate_limits.weight_per_minute = params.exchange_weight_per_min;
     auto ex = mockex::MockExchange::create(env.clock, *server_, std::move(config));
     if (!ex) throw std::logic_error("gateway_replay: mockex: " + ex.status().message);
     exchange_ = std::move(*ex);
@@ -155,7 +158,7 @@ class ExchangeHost final : public Process {
  private:
   void wait_for_subscribers() {
     for (const auto& s : wanted_streams(params_.symbols)) {
-      if (!exchange_->streams().has_subscribers(s)) {
+      if (params_.websocket && !exchange_->streams().has_subscribers(s)) {
         env_.clock.call_after(kWaitUs, [this] { wait_for_subscribers(); });
         return;
       }
@@ -214,7 +217,8 @@ core::Result<int> positive_int(const std::string& key, const std::string& value)
 core::Result<bool> number_param(const std::string& key, const std::string& value,
                                 GatewayReplayParams& p) {
   core::Result<int> n = 0;
-  if (key == "instances" || key == "buffer_size" || key == "max_ticks_per_sec") {
+  if (key == "instances" || key == "buffer_size" || key == "max_ticks_per_sec" ||
+      key == "rate_limit_per_min" || key == "exchange_weight_per_min") {
     n = positive_int(key, value);
     if (!n) return n.status();
   }
@@ -224,6 +228,17 @@ core::Result<bool> number_param(const std::string& key, const std::string& value
     p.buffer_size = *n;
   } else if (key == "max_ticks_per_sec") {
     p.max_ticks_per_sec = *n;
+  } else if (key == "rate_limit_per_min") {
+    p.rate_limit_per_min = *n;
+  } else if (key == "exchange_weight_per_min") {
+    p.exchange_weight_per_min = *n;
+  } else if (key == "min_rest_ok") {
+    p.min_rest_ok = std::strtoull(value.c_str(), nullptr, 10);
+  } else if (key == "websocket") {
+    if (value != "true" && value != "false")
+      return core::make_error(core::Errc::kConfig,
+                              "workload.websocket: expected true or false, got \"{}\"", value);
+    p.websocket = value == "true";
   } else if (key == "max_undelivered") {
     p.max_undelivered = std::strtoull(value.c_str(), nullptr, 10);
   } else if (key == "speed") {
@@ -359,6 +374,7 @@ void GatewayReplayWorkload::check_exchange() {
   };
   const char* kResponses = "mockex_http_responses_total";
   const char* kResponsesHelp = "HTTP responses sent, by status";
+  oracle_.rest_ok = count(kResponses, kResponsesHelp, "code", "200");
   const std::uint64_t banned = count(kResponses, kResponsesHelp, "code", "418");
   const std::uint64_t throttled = count(kResponses, kResponsesHelp, "code", "429");
   const std::uint64_t forced =
@@ -375,15 +391,16 @@ void GatewayReplayWorkload::check_exchange() {
 }
 
 bool GatewayReplayWorkload::converged() const {
-  return oracle_.fed == params_.frames.size() && oracle_.stored == oracle_.expected;
+  return oracle_.fed == params_.frames.size() && oracle_.stored == oracle_.expected &&
+         oracle_.rest_ok >= params_.min_rest_ok;
 }
 
 std::string GatewayReplayWorkload::progress() const {
   return fmt::format(
       "fed {} of {} frames ({} while nobody subscribed); stored {} of {} delivered "
-      "ticks ({} in the recording slice)",
+      "ticks ({} in the recording slice); the exchange answered 200 x{} (want {})",
       oracle_.fed, params_.frames.size(), oracle_.undelivered, oracle_.stored, oracle_.expected,
-      params_.ticks.size());
+      params_.ticks.size(), oracle_.rest_ok, params_.min_rest_ok);
 }
 
 core::Result<std::function<void()>> GatewayReplayWorkload::action(const TimelineEntry& e) {

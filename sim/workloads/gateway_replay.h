@@ -70,6 +70,10 @@ struct GatewayReplayParams {
   int max_ticks_per_sec = 10000;
   double poll_interval_sec = 60;
   std::uint64_t max_undelivered = 0;
+  bool websocket = true;
+  int rate_limit_per_min = 1200;
+  std::int64_t exchange_weight_per_min = 6000;
+  std::uint64_t min_rest_ok = 0;
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.
@@ -82,6 +86,7 @@ struct GatewayReplayOracle {
   std::vector<bool> delivered;    // by tick index
   std::size_t expected = 0;       // delivered ticks
   std::size_t stored = 0;         // judged ticks read from the stream
+  std::uint64_t rest_ok = 0;      // 200 answers of the exchange, as of the last poll
   std::uint64_t next_seq = 1;     // next stream sequence to read
   std::unordered_map<std::string, std::size_t> index;  // msg id -> tick index
   std::map<std::string, std::size_t> next_index;       // per subject: the next index allowed
