@@ -80,8 +80,17 @@ core::Result<std::int64_t> arg_us(const TimelineEntry& e, const std::string& key
 }
 
 // Validates every entry against the world, then schedules it on the world clock.
-core::Status schedule_timeline(SimWorld& world, const std::vector<TimelineEntry>& timeline) {
+core::Status schedule_timeline(SimWorld& world, Workload& workload,
+                               const std::vector<TimelineEntry>& timeline) {
+  static const std::set<std::string> kWorldActions = {
+      "bus_restart", "partition", "heal", "crash", "restart", "skew", "store_down", "kv_down"};
   for (const TimelineEntry& e : timeline) {
+    if (!kWorldActions.count(e.action)) {
+      auto act = workload.action(e);
+      if (!act) return act.status();
+      world.clock().call_after(e.at_us, std::move(*act));
+      continue;
+    }
     for (const std::string& host : e.targets) {
       if (core::Status s = check_host(world, host, e); !s) return s;
     }
@@ -170,7 +179,7 @@ RunOutcome run_once(const Scenario& scenario, const RunOptions& options, std::ui
   core::Status status = workload ? draw_network(world, scenario.network) : workload.status();
   if (status) {
     (*workload)->setup(world);
-    status = schedule_timeline(world, scenario.timeline);
+    status = schedule_timeline(world, **workload, scenario.timeline);
   }
   if (!status) {
     outcome.exit_code = kExitUsage;

@@ -42,7 +42,8 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
   if (!at) return at.status();
   e.at_us = *at;
   static const std::vector<std::string> kActions = {
-      "bus_restart", "partition", "heal", "crash", "restart", "skew", "store_down", "kv_down"};
+      "bus_restart", "partition", "heal",    "crash",         "restart",         "skew",
+      "store_down",  "kv_down",   "ws_drop", "rest_throttle", "exchange_latency"};
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "at") continue;
@@ -68,7 +69,7 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
   if (e.action.empty()) {
     return make_error(Errc::kConfig,
                       "{}: no action (one of bus_restart, partition, heal, crash, restart, skew, "
-                      "store_down, kv_down)",
+                      "store_down, kv_down, ws_drop, rest_throttle, exchange_latency)",
                       where);
   }
   return e;

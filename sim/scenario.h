@@ -13,6 +13,9 @@
 ///   - {at: 14s, crash: consumer, restart_after: 500ms}
 ///   - {at: 16s, skew: publisher, by: -250ms}
 ///   - {at: 18s, store_down: {for: 3s}}     # the ILP database (also kv_down: Valkey)
+///   - {at: 20s, ws_drop: {}}                # mock exchange faults, for workloads that run one:
+///   - {at: 21s, rest_throttle: {count: 20, retry_after: 2s}}   # the next 20 REST calls get 429
+///   - {at: 22s, exchange_latency: {add: 800ms}, for: 5s}      # REST answers delayed
 /// run_for: 25s                  # length of the safety phase
 /// converge_within: 30s          # liveness: faults healed, the workload must finish by then
 /// ```
@@ -33,7 +36,8 @@ namespace sim {
 struct TimelineEntry {
   std::int64_t at_us = 0;
   std::string action;                       // bus_restart, partition, heal, crash, restart, skew,
-                                            // store_down, kv_down
+                                            // store_down, kv_down; workload-defined:
+                                            // ws_drop, rest_throttle, exchange_latency
   std::vector<std::string> targets;         // hosts the action applies to
   std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
   bool operator==(const TimelineEntry&) const = default;

@@ -92,6 +92,11 @@ std::uint64_t SimBusServer::stream_messages(const std::string& name) const {
   return js_->stream_messages(name);
 }
 
+std::vector<std::pair<std::uint64_t, core::BusMessage>> SimBusServer::stream_read(
+    const std::string& name, std::uint64_t from_seq) const {
+  return js_->stream_read(name, from_seq);
+}
+
 SimBusServer::ConnId SimBusServer::connect(SimBus& client) {
   if (!running_ || cut_off(client.name())) return 0;
   const ConnId conn = next_conn_++;

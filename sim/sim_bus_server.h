@@ -16,6 +16,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/ports/bus.h"
 #include "core/ports/clock.h"
@@ -53,6 +55,10 @@ class SimBusServer {
   void drop_partitioned();
   /// Messages a JetStream stream holds (0 for an unknown stream).
   std::uint64_t stream_messages(const std::string& name) const;
+  /// The messages stream `name` stores with sequence >= `from_seq`, by sequence (subject,
+  /// headers and data; no reply): how an oracle judges what was stored. Empty if unknown.
+  std::vector<std::pair<std::uint64_t, core::BusMessage>> stream_read(const std::string& name,
+                                                                      std::uint64_t from_seq) const;
 
   // For SimBus. A connection id is never reused; 0 means refused (server down).
   using ConnId = std::uint64_t;

@@ -1,6 +1,7 @@
 #include "sim/workload.h"
 
 #include "sim/workloads/bus_stream.h"
+#include "sim/workloads/gateway_replay.h"
 #include "sim/workloads/normalizer_replay.h"
 
 namespace sim {
@@ -18,9 +19,14 @@ core::Result<std::unique_ptr<Workload>> make_workload(
     if (!p) return p.status();
     return std::unique_ptr<Workload>(std::make_unique<NormalizerReplayWorkload>(std::move(*p)));
   }
+  if (kind == "gateway_replay") {
+    auto p = parse_gateway_replay_params(params);
+    if (!p) return p.status();
+    return std::unique_ptr<Workload>(std::make_unique<GatewayReplayWorkload>(std::move(*p)));
+  }
   return core::make_error(core::Errc::kConfig,
                           "workload.kind: unknown workload \"{}\" (known: bus_stream, "
-                          "normalizer_replay)",
+                          "gateway_replay, normalizer_replay)",
                           kind);
 }
 

@@ -7,12 +7,14 @@
 /// oracle state lives in the workload, outside every host, so a crash cannot erase it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/status.h"
+#include "sim/scenario.h"
 #include "sim/sim_world.h"
 
 namespace sim {
@@ -26,6 +28,13 @@ class Workload {
   virtual bool converged() const = 0;
   /// Why it has not converged yet (for the liveness failure line).
   virtual std::string progress() const = 0;
+  /// The fault a timeline entry names that only this workload knows (ws_drop, rest_throttle,
+  /// exchange_latency: scenario.h), to run at the entry's time; kConfig when it knows none.
+  virtual core::Result<std::function<void()>> action(const TimelineEntry& entry) {
+    return core::make_error(core::Errc::kConfig,
+                            "timeline: {} at {}us: this workload has no such action", entry.action,
+                            entry.at_us);
+  }
 };
 
 /// Builds the workload named by `params.at("kind")`; kConfig names an unknown kind or param.

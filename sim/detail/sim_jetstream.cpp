@@ -235,4 +235,15 @@ std::uint64_t SimJetStream::stream_messages(const std::string& name) const {
   return it == streams_.end() ? 0 : it->second.msgs.size();
 }
 
+std::vector<std::pair<std::uint64_t, core::BusMessage>> SimJetStream::stream_read(
+    const std::string& name, std::uint64_t from_seq) const {
+  std::vector<std::pair<std::uint64_t, core::BusMessage>> out;
+  auto it = streams_.find(name);
+  if (it == streams_.end()) return out;
+  for (auto m = it->second.msgs.lower_bound(from_seq); m != it->second.msgs.end(); ++m)
+    out.push_back(
+        {m->first, core::BusMessage{m->second.subject, "", m->second.headers, m->second.data}});
+  return out;
+}
+
 }  // namespace sim

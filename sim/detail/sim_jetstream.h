@@ -11,6 +11,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/jetstream.h"
 #include "core/ports/clock.h"
@@ -40,6 +42,8 @@ class SimJetStream {
   void on_stop();
 
   std::uint64_t stream_messages(const std::string& name) const;
+  std::vector<std::pair<std::uint64_t, core::BusMessage>> stream_read(const std::string& name,
+                                                                      std::uint64_t from_seq) const;
 
  private:
   struct Stored {

@@ -133,7 +133,8 @@ TEST_CASE("A scenario naming an unknown host or workload fails as a config error
   outcome = sim::run_scenario(*bad_kind, options, out);
   CHECK(outcome.exit_code == sim::kExitUsage);
   CHECK(outcome.failure ==
-        "config: workload.kind: unknown workload \"nope\" (known: bus_stream, normalizer_replay)");
+        "config: workload.kind: unknown workload \"nope\" (known: bus_stream, gateway_replay, "
+        "normalizer_replay)");
 }
 
 namespace {

@@ -1,0 +1,448 @@
+#include "sim/workloads/gateway_replay.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <sstream>
+
+#include <fmt/ranges.h>
+
+#include "core/config/gateway_config.h"
+#include "core/headers.h"
+#include "gateway/exchanges/binance/binance_codec.h"
+#include "gateway/gateway_service.h"
+#include "gateway/tick_publisher.h"
+#include "gateway/ticker_cache.h"
+#include "sim/mockex/server.h"
+#include "sim/replay/recording.h"
+
+namespace sim {
+namespace {
+
+constexpr const char* kRecording =
+    "fixtures/binance/BTCUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst";
+constexpr std::uint16_t kExchangePort = 8080;
+constexpr std::int64_t kPollUs = 200'000;
+constexpr std::int64_t kWaitUs = 10'000;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The combined-stream name of a recorded frame: `{"stream":"btcusdt@trade","data":..}`.
+std::string stream_of(const std::string& msg) {
+  static const std::string kKey = "\"stream\":\"";
+  const auto at = msg.find(kKey);
+  if (at == std::string::npos) return {};
+  const auto begin = at + kKey.size();
+  return msg.substr(begin, msg.find('"', begin) - begin);
+}
+
+// The streams the gateway subscribes for `symbols` (gateway/feed/feed_protocol.cpp).
+std::vector<std::string> wanted_streams(const std::vector<std::string>& symbols) {
+  std::vector<std::string> out;
+  for (const auto& s : symbols) {
+    out.push_back(lower(s) + "@trade");
+    out.push_back(lower(s) + "@bookTicker");
+  }
+  return out;
+}
+
+core::Status load_recording(const std::string& path, std::int64_t from_us,
+                            std::optional<std::int64_t> duration_us, GatewayReplayParams& p) {
+  auto reader = replay::RecordingReader::open(path);
+  if (!reader)
+    return core::make_error(core::Errc::kConfig, "workload.recording: {}", reader.status().message);
+  const std::vector<std::string> wanted = wanted_streams(p.symbols);
+  const std::set<std::string> wanted_set(wanted.begin(), wanted.end());
+  gateway::binance::BinanceCodec codec;
+  std::set<std::string> seen_ids;
+  replay::Record r;
+  std::optional<std::int64_t> first_us;
+  while (true) {
+    auto more = reader->next(r);
+    if (!more) return core::make_error(core::Errc::kConfig, "workload: {}", more.status().message);
+    if (!*more) break;
+    if (r.src != "binance.ws") continue;
+    if (!first_us) first_us = r.t_us;
+    const std::int64_t offset = r.t_us - *first_us - from_us;
+    if (offset < 0) continue;
+    if (duration_us && offset >= *duration_us) break;
+    GatewayReplayFrame f{offset, stream_of(r.msg), r.msg, {}};
+    if (!wanted_set.count(f.stream)) continue;
+    codec.decode(r.msg, r.t_us, [&](const core::Tick& t) {
+      std::string id = gateway::TickPublisher::msg_id(t);
+      if (!seen_ids.insert(id).second) return;  // JetStream keeps the first of equal ids
+      f.ticks.push_back(p.ticks.size());
+      p.ticks.push_back({gateway::TickPublisher::subject("ticks", t), std::move(id)});
+    });
+    p.frames.push_back(std::move(f));
+  }
+  if (p.frames.empty())
+    return core::make_error(core::Errc::kConfig, "workload: '{}' has no frames of {} in the slice",
+                            path, fmt::join(p.symbols, ","));
+  const std::int64_t base = p.frames.front().offset_us;
+  for (auto& f : p.frames) f.offset_us -= base;
+  return core::Status::ok();
+}
+
+core::GatewayConfig gateway_config(const GatewayReplayParams& p) {
+  core::GatewayConfig c;
+  auto& b = c.exchanges.binance;
+  b.symbols = p.symbols;
+  b.poll_interval_sec = p.poll_interval_sec;
+  b.websocket_enabled = p.websocket;
+  b.rate_limit_per_min = p.rate_limit_per_min;
+  b.rest_url = fmt::format("http://exchange:{}", kExchangePort);
+  b.ws_url = fmt::format("ws://exchange:{}", kExchangePort);
+  c.performance.buffer_size = p.buffer_size;
+  c.performance.max_ticks_per_sec = p.max_ticks_per_sec;
+  return c;
+}
+
+core::BusOptions bus_options(const core::GatewayConfig& c) {
+  core::BusOptions o;
+  o.jetstream = c.nats.jetstream;
+  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
+  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
+  return o;
+}
+
+// The gateway process as gateway/main.cpp composes it, on simulated ports.
+class GatewayHost final : public Process {
+ public:
+  GatewayHost(HostEnv& env, const core::GatewayConfig& config)
+      : bus_(env.make_bus(bus_options(config))),
+        kv_(env.make_kv()),
+        http_(env.make_http_client()),
+        service_(gateway::GatewayPorts{.clock = env.clock,
+                                       .bus = *bus_,
+                                       .kv = kv_.get(),
+                                       .http = *http_,
+                                       .make_ws = [&env] { return env.make_ws_client(); },
+                                       .metrics = metrics_,
+                                       .rng = env.rng.fork("gateway")},
+                 config, cache_) {
+    service_.start();
+  }
+
+ private:
+  core::metrics::Registry metrics_;
+  gateway::TickerCache cache_;
+  std::unique_ptr<core::Bus> bus_;
+  std::unique_ptr<core::Kv> kv_;
+  std::unique_ptr<core::HttpClient> http_;
+  gateway::GatewayService service_;
+};
+
+// MockExchange on its own host, fed the recording once the gateway listens.
+class ExchangeHost final : public Process {
+ public:
+  ExchangeHost(HostEnv& env, const GatewayReplayParams& params, GatewayReplayOracle& oracle)
+      : env_(env), params_(params), oracle_(oracle), server_(env.make_http_server()) {
+    mockex::MockexConfig config;
+    config.exchange_info_json = params.exchange_info_json;
+    config.symbols = params.symbols;
+    config.rate_limits.weight_per_minute = params.exchange_weight_per_min;
+    auto ex = mockex::MockExchange::create(env.clock, *server_, std::move(config));
+    if (!ex) throw std::logic_error("gateway_replay: mockex: " + ex.status().message);
+    exchange_ = std::move(*ex);
+    if (auto port = server_->listen("0.0.0.0", kExchangePort); !port)
+      throw std::logic_error("gateway_replay: listen: " + port.status().message);
+    wait_for_subscribers();
+  }
+  mockex::MockExchange& exchange() { return *exchange_; }
+
+ private:
+  void wait_for_subscribers() {
+    for (const auto& s : wanted_streams(params_.symbols)) {
+      if (params_.websocket && !exchange_->streams().has_subscribers(s)) {
+        env_.clock.call_after(kWaitUs, [this] { wait_for_subscribers(); });
+        return;
+      }
+    }
+    const std::size_t fed = oracle_.fed;
+    start_us_ = env_.clock.now_us() - (fed ? params_.frames[fed - 1].offset_us : 0);
+    env_.world.event(env_.name, "replay_start").u64("frame", fed);
+    feed_due();
+  }
+
+  void feed_due() {
+    const std::int64_t now = env_.clock.now_us() - start_us_;
+    const auto& frames = params_.frames;
+    for (; oracle_.fed < frames.size() && frames[oracle_.fed].offset_us <= now; ++oracle_.fed) {
+      const GatewayReplayFrame& f = frames[oracle_.fed];
+      if (exchange_->streams().has_subscribers(f.stream)) {
+        for (std::size_t i : f.ticks) oracle_.delivered[i] = true;
+        oracle_.expected += f.ticks.size();
+      } else {
+        ++oracle_.undelivered;
+      }
+      exchange_->feed({env_.clock.wall_us(), "binance.ws", "", f.record});
+    }
+    if (oracle_.fed == frames.size()) {
+      env_.world.event(env_.name, "replay_done").u64("frames", frames.size());
+      return;
+    }
+    env_.clock.call_after(frames[oracle_.fed].offset_us - now, [this] { feed_due(); });
+  }
+
+  HostEnv& env_;
+  const GatewayReplayParams& params_;
+  GatewayReplayOracle& oracle_;
+  std::unique_ptr<core::HttpServer> server_;
+  std::unique_ptr<mockex::MockExchange> exchange_;
+  std::int64_t start_us_ = 0;
+};
+
+core::Result<std::int64_t> duration_param(const std::string& key, const std::string& value) {
+  auto d = parse_duration_us(value);
+  if (!d || *d < 0)
+    return core::make_error(core::Errc::kConfig, "workload.{}: expected a duration, got \"{}\"",
+                            key, value);
+  return d;
+}
+
+core::Result<int> positive_int(const std::string& key, const std::string& value) {
+  const int n = std::atoi(value.c_str());
+  if (n <= 0)
+    return core::make_error(core::Errc::kConfig,
+                            "workload.{}: expected a positive integer, got \"{}\"", key, value);
+  return n;
+}
+
+// The params that are numbers; false when `key` is none of them.
+core::Result<bool> number_param(const std::string& key, const std::string& value,
+                                GatewayReplayParams& p) {
+  core::Result<int> n = 0;
+  if (key == "instances" || key == "buffer_size" || key == "max_ticks_per_sec" ||
+      key == "rate_limit_per_min" || key == "exchange_weight_per_min") {
+    n = positive_int(key, value);
+    if (!n) return n.status();
+  }
+  if (key == "instances") {
+    p.instances = *n;
+  } else if (key == "buffer_size") {
+    p.buffer_size = *n;
+  } else if (key == "max_ticks_per_sec") {
+    p.max_ticks_per_sec = *n;
+  } else if (key == "rate_limit_per_min") {
+    p.rate_limit_per_min = *n;
+  } else if (key == "exchange_weight_per_min") {
+    p.exchange_weight_per_min = *n;
+  } else if (key == "min_rest_ok") {
+    p.min_rest_ok = std::strtoull(value.c_str(), nullptr, 10);
+  } else if (key == "websocket") {
+    if (value != "true" && value != "false")
+      return core::make_error(core::Errc::kConfig,
+                              "workload.websocket: expected true or false, got \"{}\"", value);
+    p.websocket = value == "true";
+  } else if (key == "max_undelivered") {
+    p.max_undelivered = std::strtoull(value.c_str(), nullptr, 10);
+  } else if (key == "speed") {
+    p.speed = std::atof(value.c_str());
+    if (p.speed <= 0)
+      return core::make_error(core::Errc::kConfig,
+                              "workload.speed: expected a positive number, got \"{}\"", value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+core::Result<GatewayReplayParams> parse_gateway_replay_params(
+    const std::map<std::string, std::string>& params) {
+  GatewayReplayParams p;
+  p.recording = kRecording;
+  p.symbols = {"BTCUSDT"};
+  std::int64_t from_us = 0;
+  std::optional<std::int64_t> duration_us;
+  for (const auto& [key, value] : params) {
+    if (key == "kind") continue;
+    auto number = number_param(key, value, p);
+    if (!number) return number.status();
+    if (*number) continue;
+    if (key == "recording") {
+      p.recording = value;
+    } else if (key == "symbols") {
+      p.symbols.clear();
+      std::stringstream ss(value);
+      for (std::string s; std::getline(ss, s, ',');) p.symbols.push_back(s);
+    } else if (key == "from" || key == "duration" || key == "poll_interval") {
+      auto d = duration_param(key, value);
+      if (!d) return d.status();
+      if (key == "from") from_us = *d;
+      if (key == "duration") duration_us = *d;
+      if (key == "poll_interval") p.poll_interval_sec = static_cast<double>(*d) / 1e6;
+    } else {
+      return core::make_error(core::Errc::kConfig,
+                              "workload.{}: unknown parameter of gateway_replay", key);
+    }
+  }
+  auto info =
+      mockex::read_exchange_info_recording(std::string(mockex::kDefaultExchangeInfoRecording));
+  if (!info) return core::make_error(core::Errc::kConfig, "workload: {}", info.status().message);
+  p.exchange_info_json = std::move(*info);
+  if (core::Status s = load_recording(p.recording, from_us, duration_us, p); !s) return s;
+  for (auto& f : p.frames)
+    f.offset_us = static_cast<std::int64_t>(static_cast<double>(f.offset_us) / p.speed);
+  return p;
+}
+
+GatewayReplayWorkload::GatewayReplayWorkload(GatewayReplayParams params)
+    : params_(std::move(params)) {
+  oracle_.delivered.assign(params_.ticks.size(), false);
+  for (std::size_t i = 0; i < params_.ticks.size(); ++i)
+    oracle_.index.emplace(params_.ticks[i].msg_id, i);
+}
+
+void GatewayReplayWorkload::setup(SimWorld& world) {
+  world_ = &world;
+  world.note_param("frames", std::to_string(params_.frames.size()));
+  world.note_param("ticks", std::to_string(params_.ticks.size()));
+  world.add_host("exchange", [this](HostEnv& env) {
+    return std::make_unique<ExchangeHost>(env, params_, oracle_);
+  });
+  const core::GatewayConfig config = gateway_config(params_);
+  for (int i = 1; i <= params_.instances; ++i) {
+    const std::string name =
+        params_.instances == 1 ? std::string("gateway") : fmt::format("gateway-{}", i);
+    world.add_host(name,
+                   [config](HostEnv& env) { return std::make_unique<GatewayHost>(env, config); });
+  }
+  world.clock().call_after(kPollUs, [this] { poll(); });
+}
+
+void GatewayReplayWorkload::poll() {
+  const auto msgs = world_->bus_server().stream_read("TICKS", oracle_.next_seq);
+  for (const auto& [seq, msg] : msgs) {
+    oracle_.next_seq = seq + 1;
+    if (!oracle_.violation) judge(msg);
+  }
+  if (!msgs.empty()) {
+    world_->event("oracle", "stream_read")
+        .u64("next_seq", oracle_.next_seq)
+        .u64("stored", oracle_.stored)
+        .u64("expected", oracle_.expected)
+        .u64("undelivered", oracle_.undelivered);
+  }
+  check_exchange();
+  world_->clock().call_after(kPollUs, [this] { poll(); });
+}
+
+void GatewayReplayWorkload::judge(const core::BusMessage& msg) {
+  const std::string id(core::header_value(msg.headers, "Nats-Msg-Id"));
+  if (id.find(":trade:") == std::string::npos && id.find(":book:") == std::string::npos) return;
+  auto it = oracle_.index.find(id);
+  if (it == oracle_.index.end()) {
+    oracle_.violation =
+        fmt::format("stored tick {} on {} is not in the recording", id, msg.subject);
+    return;
+  }
+  const std::size_t i = it->second;
+  const GatewayReplayTick& want = params_.ticks[i];
+  if (want.subject != msg.subject) {
+    oracle_.violation = fmt::format("tick {} stored on {}, want {}", id, msg.subject, want.subject);
+    return;
+  }
+  std::size_t& next = oracle_.next_index[msg.subject];
+  if (i < next) {
+    oracle_.violation = fmt::format("tick {} on {} stored twice or out of order", id, msg.subject);
+    return;
+  }
+  for (std::size_t k = next; k < i; ++k) {
+    if (params_.ticks[k].subject == msg.subject && oracle_.delivered[k]) {
+      oracle_.violation = fmt::format("tick {} on {} lost (the next stored is {})",
+                                      params_.ticks[k].msg_id, msg.subject, id);
+      return;
+    }
+  }
+  next = i + 1;
+  ++oracle_.stored;
+}
+
+void GatewayReplayWorkload::check_exchange() {
+  auto* host = world_->process<ExchangeHost>("exchange");
+  if (host == nullptr || oracle_.violation) return;
+  auto& m = host->exchange().metrics();
+  auto count = [&](const char* name, const char* help, const char* label, const char* value) {
+    return m.counter(name, help, {{label, value}}).value();
+  };
+  const char* kResponses = "mockex_http_responses_total";
+  const char* kResponsesHelp = "HTTP responses sent, by status";
+  oracle_.rest_ok = count(kResponses, kResponsesHelp, "code", "200");
+  const std::uint64_t banned = count(kResponses, kResponsesHelp, "code", "418");
+  const std::uint64_t throttled = count(kResponses, kResponsesHelp, "code", "429");
+  const std::uint64_t forced =
+      count("mockex_faults_injected_total", "Faults injected on purpose (faults.h), by kind",
+            "kind", "429");
+  if (banned > 0 || throttled > forced) {
+    oracle_.violation =
+        fmt::format("the exchange answered 418 x{} and 429 x{} ({} of them forced by a fault)",
+                    banned, throttled, forced);
+  } else if (oracle_.undelivered > params_.max_undelivered) {
+    oracle_.violation = fmt::format("{} frames fed while no gateway subscribed (allowed {})",
+                                    oracle_.undelivered, params_.max_undelivered);
+  }
+}
+
+bool GatewayReplayWorkload::converged() const {
+  return oracle_.fed == params_.frames.size() && oracle_.stored == oracle_.expected &&
+         oracle_.rest_ok >= params_.min_rest_ok;
+}
+
+std::string GatewayReplayWorkload::progress() const {
+  return fmt::format(
+      "fed {} of {} frames ({} while nobody subscribed); stored {} of {} delivered "
+      "ticks ({} in the recording slice); the exchange answered 200 x{} (want {})",
+      oracle_.fed, params_.frames.size(), oracle_.undelivered, oracle_.stored, oracle_.expected,
+      params_.ticks.size(), oracle_.rest_ok, params_.min_rest_ok);
+}
+
+core::Result<std::function<void()>> GatewayReplayWorkload::action(const TimelineEntry& e) {
+  auto faults = [this]() -> mockex::Faults* {
+    auto* host = world_->process<ExchangeHost>("exchange");
+    return host ? &host->exchange().faults() : nullptr;
+  };
+  auto arg = [&](const char* key, const char* fallback) {
+    auto it = e.args.find(key);
+    return it == e.args.end() ? std::string(fallback) : it->second;
+  };
+  if (e.action == "ws_drop") {
+    return std::function<void()>([this] {
+      world_->event("exchange", "ws_drop");
+      if (auto* host = world_->process<ExchangeHost>("exchange")) host->exchange().drop_streams();
+    });
+  }
+  if (e.action == "rest_throttle") {
+    auto retry = duration_param("rest_throttle.retry_after", arg("retry_after", "1s"));
+    if (!retry) return retry.status();
+    const auto count = static_cast<std::uint32_t>(std::stoul(arg("count", "10")));
+    return std::function<void()>([this, faults, count, secs = *retry / 1'000'000] {
+      world_->event("exchange", "rest_throttle").u64("count", count);
+      if (auto* f = faults()) {
+        f->throttle_next += count;
+        f->retry_after_sec = secs;
+      }
+    });
+  }
+  if (e.action == "exchange_latency") {
+    auto add = duration_param("exchange_latency.add", arg("add", "500ms"));
+    auto lasting = duration_param("exchange_latency.for", arg("for", "2s"));
+    if (!add || !lasting) return add ? lasting.status() : add.status();
+    return std::function<void()>([this, faults, ms = *add / 1000, d = *lasting] {
+      world_->event("exchange", "exchange_latency").i64("add_ms", ms).i64("for_us", d);
+      if (auto* f = faults()) f->latency_ms = ms;
+      world_->clock().call_after(d, [faults] {
+        if (auto* f = faults()) f->latency_ms = 0;
+      });
+    });
+  }
+  return Workload::action(e);
+}
+
+}  // namespace sim

@@ -1,0 +1,115 @@
+/// @file sim/workloads/gateway_replay.h
+/// @brief The `gateway_replay` workload: the REAL gateway::GatewayService against the REAL
+/// mock exchange (sim::mockex::MockExchange), fed a Binance recording in virtual time, judged
+/// on what the world's JetStream stream TICKS stores.
+///
+/// Host `exchange` runs MockExchange on port 8080 and, once every websocket stream the gateway
+/// needs has a subscriber, feeds it the recording's `binance.ws` frames of `symbols` at their
+/// recorded relative times divided by `speed`. Hosts `gateway` (or `gateway-1`..`gateway-N`
+/// with `instances: N`, sharing their exchange budget through SimKv) run GatewayService over
+/// their own SimBus, SimKv handle, SimHttpClient and SimWsClient, dialling `exchange`.
+///
+/// The reference is the recording run through gateway::binance::BinanceCodec directly: each
+/// frame's ticks, named by TickPublisher::msg_id. A frame counts as delivered when the hub had
+/// a subscriber for its stream as it was fed (a frame fed while the websocket is down cannot
+/// reach the gateway; `max_undelivered` bounds how many may be, 0 by default). The oracle reads
+/// the stream every 200 ms of virtual time, outside every host.
+/// Safety: per subject, trade and book ticks (REST `ticker` snapshots are not judged) arrive in
+/// recording order, none twice, none skipped that was delivered; the exchange never answered
+/// 418, nor 429 beyond those a rest_throttle fault forced. Liveness: the replay ended and every
+/// delivered tick is stored.
+///
+/// Timeline actions (besides the world's): `ws_drop` (MockExchange::drop_streams),
+/// `rest_throttle: {count: N, retry_after: 2s}` (the next N REST calls get 429),
+/// `exchange_latency: {add: 800ms}, for: 5s` (REST answers delayed).
+///
+/// | param | meaning | default |
+/// |---|---|---|
+/// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_2024-...
+/// | | symbols | comma-separated, as configured in the gateway | BTCUSDT | | from, duration | the
+/// slice of the recording replayed (durations into it) | 0s, all | | speed | replay speed factor |
+/// 1 | | instances | gateway hosts | 1 | | buffer_size, max_ticks_per_sec | the gateway's
+/// performance.* | 5000, 10000 | | poll_interval | exchanges.binance.poll_interval_sec | 60s | |
+/// max_undelivered | frames that may be fed while no gateway listens | 0 |
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/workload.h"
+
+namespace sim {
+
+/// One recorded frame as the exchange feeds it, with the msg ids of the ticks it decodes to.
+struct GatewayReplayFrame {
+  std::int64_t offset_us = 0;      // recorded time since the first frame fed
+  std::string stream;              // "btcusdt@trade"
+  std::string record;              // the recording line's `msg`
+  std::vector<std::size_t> ticks;  // indexes into GatewayReplayParams::ticks
+};
+
+struct GatewayReplayTick {
+  std::string subject;
+  std::string msg_id;
+};
+
+struct GatewayReplayParams {
+  std::string recording;
+  std::vector<std::string> symbols;
+  std::vector<GatewayReplayFrame> frames;
+  std::vector<GatewayReplayTick> ticks;  // judged ticks in recording order, unique msg ids
+  std::string exchange_info_json;
+  double speed = 1;
+  int instances = 1;
+  int buffer_size = 5000;
+  int max_ticks_per_sec = 10000;
+  double poll_interval_sec = 60;
+  std::uint64_t max_undelivered = 0;
+  bool websocket = true;
+  int rate_limit_per_min = 1200;
+  std::int64_t exchange_weight_per_min = 6000;
+  std::uint64_t min_rest_ok = 0;
+};
+
+/// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.
+core::Result<GatewayReplayParams> parse_gateway_replay_params(
+    const std::map<std::string, std::string>& params);
+
+struct GatewayReplayOracle {
+  std::size_t fed = 0;            // frames fed so far (survives an exchange crash)
+  std::uint64_t undelivered = 0;  // frames fed while nobody subscribed
+  std::vector<bool> delivered;    // by tick index
+  std::size_t expected = 0;       // delivered ticks
+  std::size_t stored = 0;         // judged ticks read from the stream
+  std::uint64_t rest_ok = 0;      // 200 answers of the exchange, as of the last poll
+  std::uint64_t next_seq = 1;     // next stream sequence to read
+  std::unordered_map<std::string, std::size_t> index;  // msg id -> tick index
+  std::map<std::string, std::size_t> next_index;       // per subject: the next index allowed
+  std::optional<std::string> violation;
+};
+
+class GatewayReplayWorkload final : public Workload {
+ public:
+  explicit GatewayReplayWorkload(GatewayReplayParams params);
+  void setup(SimWorld& world) override;
+  std::optional<std::string> safety_violation() const override { return oracle_.violation; }
+  bool converged() const override;
+  std::string progress() const override;
+  core::Result<std::function<void()>> action(const TimelineEntry& entry) override;
+
+ private:
+  void poll();
+  void judge(const core::BusMessage& msg);
+  void check_exchange();
+
+  GatewayReplayParams params_;
+  GatewayReplayOracle oracle_;
+  SimWorld* world_ = nullptr;
+};
+
+}  // namespace sim
