@@ -2,6 +2,7 @@
 #include <memory>
 #include <random>
 
+#include "core/config/connections.h"
 #include "core/config/gateway_config.h"
 #include "gateway/gateway_service.h"
 #include "gateway/http_api.h"
@@ -12,23 +13,6 @@
 #include "net/service_main.h"
 
 namespace {
-
-core::BusOptions bus_options(const core::GatewayConfig& c) {
-  core::BusOptions o;
-  o.url = c.nats.url;
-  o.name = c.service.name;
-  o.jetstream = c.nats.jetstream;
-  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
-  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
-  return o;
-}
-
-/// valkey.url with valkey.db as its path, the form net::HiredisKv takes.
-core::KvOptions kv_options(const core::GatewayConfig& c) {
-  core::KvOptions o;
-  o.url = c.valkey.url + "/" + std::to_string(c.valkey.db);
-  return o;
-}
 
 bool uses_valkey(const core::GatewayConfig& c) {
   return c.valkey.rate_limit_enabled || c.rate_limiting.use_valkey_cache;
@@ -44,9 +28,10 @@ struct Components {
   gateway::HttpApi api;
 
   Components(const core::GatewayConfig& config, net::ServiceContext& ctx)
-      : bus(ctx.clock, bus_options(config)),
-        kv(uses_valkey(config) ? std::make_unique<net::HiredisKv>(ctx.clock, kv_options(config))
-                               : nullptr),
+      : bus(ctx.clock, core::bus_options_of(config)),
+        kv(uses_valkey(config)
+               ? std::make_unique<net::HiredisKv>(ctx.clock, core::kv_options_of(config))
+               : nullptr),
         http(ctx.clock),
         service(
             gateway::GatewayPorts{

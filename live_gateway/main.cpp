@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/config/connections.h"
 #include "core/config/live_gateway_config.h"
 #include "live_gateway/admin_http.h"
 #include "live_gateway/key_check.h"
@@ -24,19 +25,8 @@ constexpr std::int64_t kRetryUs = 2'000'000;
 constexpr std::int64_t kExchangeInfoTimeoutUs = 10'000'000;
 
 core::BusOptions bus_options(const core::LiveGatewayConfig& c) {
-  core::BusOptions o;
-  o.url = c.nats.url;
-  o.name = c.service.name;
-  o.jetstream = c.nats.jetstream;
-  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
-  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
+  core::BusOptions o = core::bus_options_of(c);
   o.send_asap = true;  // an order's answer is one message: batching would hold it ~1 ms
-  return o;
-}
-
-core::KvOptions kv_options(const core::LiveGatewayConfig& c) {
-  core::KvOptions o;
-  o.url = c.valkey.url + "/" + std::to_string(c.valkey.db);
   return o;
 }
 
@@ -65,7 +55,7 @@ struct Components {
       : config(c),
         ctx(context),
         bus(ctx.clock, bus_options(config)),
-        kv(ctx.clock, kv_options(config)),
+        kv(ctx.clock, core::kv_options_of(config)),
         http(ctx.clock),
         key_check(ctx.clock, http, ctx.shell.metrics(), ctx.shell.trace(), config, ctx.secrets) {
     ctx.shell.set_api_handler([this](const core::HttpRequest&, core::HttpResponder responder) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config/connections.h"
 #include "core/config/normalizer_config.h"
 #include "net/ilp_store.h"
 #include "net/nats_bus.h"
@@ -17,11 +18,7 @@
 namespace {
 
 core::BusOptions bus_options(const core::NormalizerConfig& c) {
-  core::BusOptions o;
-  o.url = c.nats.url;
-  o.name = c.service.name;
-  o.jetstream = c.nats.jetstream;
-  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
+  core::BusOptions o = core::bus_options_of(c);
   // The normalizer must come back whatever the outage: reconnect forever.
   o.max_reconnect_attempts = -1;
   return o;

@@ -7,6 +7,7 @@
 
 #include <fmt/ranges.h>
 
+#include "core/config/connections.h"
 #include "core/config/gateway_config.h"
 #include "core/headers.h"
 #include "gateway/exchanges/binance/binance_codec.h"
@@ -102,19 +103,11 @@ core::GatewayConfig gateway_config(const GatewayReplayParams& p) {
   return c;
 }
 
-core::BusOptions bus_options(const core::GatewayConfig& c) {
-  core::BusOptions o;
-  o.jetstream = c.nats.jetstream;
-  o.reconnect_wait_us = static_cast<std::int64_t>(c.nats.reconnect_wait_sec * 1e6);
-  o.max_reconnect_attempts = c.nats.max_reconnect_attempts;
-  return o;
-}
-
 // The gateway process as gateway/main.cpp composes it, on simulated ports.
 class GatewayHost final : public Process {
  public:
   GatewayHost(HostEnv& env, const core::GatewayConfig& config)
-      : bus_(env.make_bus(bus_options(config))),
+      : bus_(env.make_bus(core::bus_options_of(config))),
         kv_(env.make_kv()),
         http_(env.make_http_client()),
         service_(gateway::GatewayPorts{.clock = env.clock,
