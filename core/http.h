@@ -25,6 +25,9 @@ struct HttpRequest {
   std::string target;  // path and query: "/api/v3/order?symbol=BTCUSDT"
   Headers headers;
   std::string body;
+  /// Server side: the connecting client's IP address ("10.0.0.7", "::1"; in SimWorld the
+  /// client host's name). Empty in requests a client sends.
+  std::string peer = {};
 };
 
 struct HttpResponse {
@@ -60,8 +63,7 @@ class HttpResponder {
  public:
   /// `send` writes the response; `reset` drops the connection without one (empty: reset()
   /// only marks the request answered, for handlers driven directly in tests).
-  explicit HttpResponder(std::function<void(HttpResponse)> send,
-                         std::function<void()> reset = {});
+  explicit HttpResponder(std::function<void(HttpResponse)> send, std::function<void()> reset = {});
   void respond(HttpResponse response) const;
   /// Drops the connection with no response at all (fault injection: the client learns only
   /// that the connection went away after its request was sent).

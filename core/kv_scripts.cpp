@@ -8,6 +8,10 @@ local now_ms = tonumber(ARGV[1])
 local window_ms = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
+local stop = tonumber(redis.call('HGET', key, 's') or 0)
+if now_ms < stop then
+  return {0, 0, stop - now_ms}
+end
 local start = now_ms - (now_ms % window_ms)
 local w = tonumber(redis.call('HGET', key, 'w') or start)
 local cur = tonumber(redis.call('HGET', key, 'c') or 0)
@@ -34,6 +38,22 @@ end
 local remaining = limit - used
 if remaining < 0 then remaining = 0 end
 return {0, remaining, retry_ms}
+)lua");
+
+const KvScript kRateLimitStopScript("rate_limit_stop", R"lua(
+local key = KEYS[1]
+local now_ms = tonumber(ARGV[1])
+local until_ms = tonumber(ARGV[2])
+local stop = tonumber(redis.call('HGET', key, 's') or 0)
+if until_ms > stop then
+  stop = until_ms
+  redis.call('HSET', key, 's', stop)
+end
+local ttl = redis.call('PTTL', key)
+if stop > now_ms and ttl < stop - now_ms then
+  redis.call('PEXPIRE', key, stop - now_ms)
+end
+return stop
 )lua");
 
 const KvScript kReserveScript("reserve", R"lua(

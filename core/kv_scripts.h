@@ -7,6 +7,12 @@
 /// kRateLimitScript: a sliding window counter (current window plus the previous one weighted
 /// by how much of it still overlaps). KEYS[1] = limiter key; ARGV = now_ms, window_ms, limit,
 /// cost. Returns {allowed (1|0), remaining, retry_after_ms}; nothing is counted when refused.
+/// While the hash's field "s" (a stop-until ms, set by kRateLimitStopScript) is after now_ms,
+/// every call is refused with {0, 0, s - now_ms}.
+///
+/// kRateLimitStopScript: stops every kRateLimitScript call on KEYS[1] until `until_ms`, keeping
+/// the later deadline when one is set already (the gateway's shared 429/418 stop). ARGV =
+/// now_ms, until_ms. Returns the stop-until in force; the key lives at least until then.
 ///
 /// kReserveScript: reserves `amount` for `id` against `cap` on the hash KEYS[1] (field
 /// "total" plus one field per id). ARGV = id, amount, cap. Returns {reserved (1|0), total}.
@@ -20,6 +26,7 @@
 namespace core {
 
 extern const KvScript kRateLimitScript;
+extern const KvScript kRateLimitStopScript;
 extern const KvScript kReserveScript;
 extern const KvScript kReleaseScript;
 

@@ -11,8 +11,16 @@
 namespace gateway {
 namespace {
 
-// Beyond this many local keys, idle ones are dropped: X-Forwarded-For is client-controlled.
+// Beyond this many local keys, idle ones are dropped: there may be many clients.
 constexpr std::size_t kLocalKeysPrune = 10'000;
+// Longer keys are cut: the key must not grow with what a client sends.
+constexpr std::size_t kClientKeyMax = 64;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::int64_t ceil_div(std::int64_t num, std::int64_t den) {
   return (num + den - 1) / den;
@@ -36,7 +44,21 @@ ClientLimiterOptions limiter_options(const core::GatewayConfig& config) {
   o.window_ms = std::int64_t{config.rate_limiting.window_sec} * 1000;
   o.max_requests = config.rate_limiting.max_requests_per_window;
   o.shared = config.rate_limiting.use_valkey_cache && config.valkey.rate_limit_enabled;
+  o.trust_forwarded_for = config.rate_limiting.trust_forwarded_for;
   return o;
+}
+
+std::string client_key(const core::HttpRequest& request, bool trust_forwarded_for) {
+  std::string_view key = request.peer;
+  const auto forwarded =
+      trust_forwarded_for ? core::find_header(request.headers, "X-Forwarded-For") : std::nullopt;
+  if (forwarded) {
+    std::string_view first = *forwarded;
+    first = trim(first.substr(0, first.find(',')));
+    if (!first.empty()) key = first;
+  }
+  if (key.empty()) return "unknown";
+  return std::string(key.substr(0, kClientKeyMax));
 }
 
 LimitDecision SlidingWindow::take(std::int64_t now_ms, std::int64_t window_ms, std::int64_t limit) {

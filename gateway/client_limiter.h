@@ -17,6 +17,14 @@
 /// | window_ms | rate_limiting.window_sec x 1000 | 60000 |
 /// | max_requests | rate_limiting.max_requests_per_window | 1000 |
 /// | shared | rate_limiting.use_valkey_cache and valkey.rate_limit_enabled | true |
+/// | trust_forwarded_for | rate_limiting.trust_forwarded_for | false |
+///
+/// The client key (client_key()) is the connection's peer address, HttpRequest::peer: what
+/// the TCP connection proves, so a client cannot pick a fresh budget per request. Behind a
+/// reverse proxy every client would share the proxy's address; `trust_forwarded_for` then takes
+/// the first address of X-Forwarded-For instead (the client as the proxy saw it). Only set it
+/// when every request comes through a proxy that overwrites the header: a client that reaches
+/// the gateway directly could send any value.
 ///
 /// Runs on one loop: the Kv's (its callbacks run there). Borrows clock, kv and metrics.
 #pragma once
@@ -29,6 +37,7 @@
 #include <string_view>
 
 #include "core/config/gateway_config.h"
+#include "core/http.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ports/clock.h"
@@ -42,7 +51,12 @@ struct ClientLimiterOptions {
   bool shared = true;
   std::string key_prefix = "t26:gateway:api:";
   std::int64_t valkey_retry_us = 5'000'000;  // how long to stay local after a failure
+  bool trust_forwarded_for = false;
 };
+
+/// The rate-limit key of a request (see the file comment), at most 64 characters; "unknown"
+/// when the server gave no peer address (and no trusted X-Forwarded-For is there).
+std::string client_key(const core::HttpRequest& request, bool trust_forwarded_for);
 
 /// The options from `rate_limiting.*` and `valkey.rate_limit_enabled`.
 ClientLimiterOptions limiter_options(const core::GatewayConfig& config);

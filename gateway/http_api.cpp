@@ -1,6 +1,7 @@
 #include "gateway/http_api.h"
 
 #include <optional>
+#include <stdexcept>
 
 #include "core/types.h"
 
@@ -8,15 +9,6 @@ namespace gateway {
 namespace {
 
 constexpr std::string_view kTickerPrefix = "/ticker/";
-// Longer X-Forwarded-For values are cut: the key must not grow with what a client sends.
-constexpr std::size_t kClientKeyMax = 64;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string error_json(std::string_view error, std::string_view key, std::string_view value) {
   std::string out;
   core::json::ObjectWriter w(out);
@@ -39,19 +31,26 @@ std::string unknown_symbol_json(std::optional<std::string_view> exchange, std::s
 
 HttpApi::HttpApi(core::Clock& clock, const TickerCache& cache, core::Kv* kv,
                  core::metrics::Registry& metrics, ClientLimiterOptions limiter)
-    : cache_(cache), metrics_(metrics), limiter_(clock, kv, metrics, std::move(limiter)) {}
+    : clock_(clock),
+      cache_(cache),
+      metrics_(metrics),
+      trust_forwarded_for_(limiter.trust_forwarded_for),
+      limiter_(clock, kv, metrics, std::move(limiter)),
+      ready_body_(R"({"ready":false,"checks":{},"failing":[],"checked_at_ms":null})") {}
+
+HttpApi::~HttpApi() {
+  if (ready_interval_us_ > 0) clock_.cancel(ready_timer_);
+}
+
+void HttpApi::start_ready_checks(std::int64_t interval_us) {
+  if (interval_us <= 0 || ready_interval_us_ > 0)
+    throw std::logic_error("HttpApi::start_ready_checks: interval must be > 0, called once");
+  ready_interval_us_ = interval_us;
+  run_ready_checks();
+}
 
 void HttpApi::add_ready_check(std::string name, std::function<bool()> check) {
   checks_.emplace_back(std::move(name), std::move(check));
-}
-
-std::string HttpApi::client_key(const core::Headers& headers) {
-  auto forwarded = core::find_header(headers, "X-Forwarded-For");
-  if (!forwarded) return "all";
-  std::string_view first = *forwarded;
-  first = trim(first.substr(0, first.find(',')));
-  if (first.empty()) return "all";
-  return std::string(first.substr(0, kClientKeyMax));
 }
 
 void HttpApi::handle(const core::HttpRequest& request, core::HttpResponder responder) {
@@ -72,7 +71,7 @@ void HttpApi::handle(const core::HttpRequest& request, core::HttpResponder respo
     respond(responder, label, 404, error_json("not found", "path", path));
     return;
   }
-  std::string client = client_key(request.headers);
+  std::string client = client_key(request, trust_forwarded_for_);
   limiter_.check(client, [this, client, responder,
                           route = std::string(path.substr(kTickerPrefix.size()))](LimitDecision d) {
     if (d.allowed) {
@@ -91,7 +90,7 @@ void HttpApi::handle(const core::HttpRequest& request, core::HttpResponder respo
   });
 }
 
-void HttpApi::serve_ready(const core::HttpResponder& responder) {
+void HttpApi::run_ready_checks() {
   std::string checks;
   std::string failing = "[";
   core::json::ObjectWriter cw(checks);
@@ -104,12 +103,17 @@ void HttpApi::serve_ready(const core::HttpResponder& responder) {
   }
   cw.close();
   failing.push_back(']');
-  const bool ready = failing.size() == 2;
-  std::string body;
-  core::json::ObjectWriter w(body);
-  w.boolean("ready", ready).raw("checks", checks).raw("failing", failing);
+  ready_ = failing.size() == 2;
+  ready_body_.clear();
+  core::json::ObjectWriter w(ready_body_);
+  w.boolean("ready", ready_).raw("checks", checks).raw("failing", failing);
+  w.i64("checked_at_ms", clock_.wall_us() / 1000);
   w.close();
-  respond(responder, "/ready", ready ? 200 : 503, std::move(body));
+  ready_timer_ = clock_.call_after(ready_interval_us_, [this] { run_ready_checks(); });
+}
+
+void HttpApi::serve_ready(const core::HttpResponder& responder) {
+  respond(responder, "/ready", ready_ ? 200 : 503, ready_body_);
 }
 
 void HttpApi::serve_ticker(std::string_view route, const core::HttpResponder& responder) {

@@ -5,23 +5,30 @@
 ///
 /// | route | answer |
 /// |---|---|
-/// | GET /ready | 200 `{"ready":true,"checks":{name:bool,..},"failing":[]}`, else 503 naming the
-/// failing checks | | GET /ticker/{symbol} | 200 the TickerCache JSON; symbols are exchange-native,
-/// so unique | | GET /ticker/{exchange}/{symbol} | the same for one exchange | | anything else |
-/// 404 `{"error":"not found","path":..}`; other methods 405 |
+/// | GET /ready | 200 `{"ready":true,"checks":{..},"failing":[],"checked_at_ms":T}`; 503 |
+/// | GET /ticker/{symbol} | 200 the TickerCache JSON; symbols are exchange-native, so unique |
+/// | GET /ticker/{exchange}/{symbol} | the same for one exchange |
+/// | anything else | 404 `{"error":"not found","path":..}`; other methods 405 |
+///
+/// /ready is 503 when a check fails, naming it in "failing". It answers from the last run of
+/// the checks, which start_ready_checks() repeats every `monitoring.health_check_interval_sec`
+/// on the Clock: a check that fails shows at the next run, not before. `checked_at_ms` is the
+/// wall-clock time (Unix ms) of that run; before the first run /ready is 503 with no checks and
+/// `"checked_at_ms":null`.
 ///
 /// An unknown symbol gets 404 `{"error":"unknown symbol","symbol":..}` (and `"exchange"`
 /// when given). Only /ticker routes are rate limited, per client key, by ClientLimiter: over
 /// the limit they get 429 with `Retry-After` (whole seconds after which one request fits) and
-/// `{"error":"rate limited","client":..,"retry_after_sec":..}`. The client key is the first
-/// address of X-Forwarded-For when a proxy sets it, else "all": the HttpServer port carries no
-/// peer address, so without a proxy every client shares one budget. Every answer is JSON and
-/// counted in `gateway_api_requests_total{path,code}` (path: /ready, /ticker or other).
+/// `{"error":"rate limited","client":..,"retry_after_sec":..}`. The client key is the peer
+/// address, or X-Forwarded-For behind a trusted proxy (client_key() in client_limiter.h).
+/// Every answer is JSON and counted in `gateway_api_requests_total{path,code}` (path: /ready,
+/// /ticker or other).
 ///
 /// Runs on the loop of the HttpServer and the Kv (the same one). Borrows everything it is
-/// given; ready checks are called on that loop at each /ready request.
+/// given; ready checks are called on that loop, from the check timer.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -47,6 +54,12 @@ class HttpApi {
   /// A check behind /ready ("nats": connected, "feeds": live). Checks answer in the order
   /// they were added.
   void add_ready_check(std::string name, std::function<bool()> check);
+  /// Runs the checks now, then every `interval_us` (> 0) until destroyed. Call once, after
+  /// the checks are added.
+  void start_ready_checks(std::int64_t interval_us);
+  ~HttpApi();
+  HttpApi(const HttpApi&) = delete;
+  HttpApi& operator=(const HttpApi&) = delete;
 
   /// A core::HttpServer::Handler: answers at once, or from the Kv's reply for /ticker.
   void handle(const core::HttpRequest& request, core::HttpResponder responder);
@@ -54,19 +67,23 @@ class HttpApi {
   /// `"rate_limiter":"valkey"|"local_fallback"|"local","rate_limiter_fallbacks":N` for /health.
   void health_fields(core::json::ObjectWriter& out) const;
 
-  /// The rate-limit key for a request (see the file comment).
-  static std::string client_key(const core::Headers& headers);
-
  private:
+  void run_ready_checks();
   void serve_ready(const core::HttpResponder& responder);
   void serve_ticker(std::string_view route, const core::HttpResponder& responder);
   void respond(const core::HttpResponder& responder, std::string_view path_label, int status,
                std::string body, core::Headers headers = {});
 
+  core::Clock& clock_;
   const TickerCache& cache_;
   core::metrics::Registry& metrics_;
+  bool trust_forwarded_for_;
   ClientLimiter limiter_;
   std::vector<std::pair<std::string, std::function<bool()>>> checks_;
+  std::int64_t ready_interval_us_ = 0;
+  core::TimerId ready_timer_ = 0;
+  bool ready_ = false;
+  std::string ready_body_;  // the last run's /ready answer
 };
 
 }  // namespace gateway

@@ -47,6 +47,8 @@ struct Components {
             ctx.shell.metrics(), gateway::limiter_options(config)) {
     api.add_ready_check("nats", [this] { return bus.connected(); });
     api.add_ready_check("feeds", [this] { return service.feeds_live(); });
+    api.start_ready_checks(
+        static_cast<std::int64_t>(config.monitoring.health_check_interval_sec * 1e6));
     ctx.shell.set_api_handler(
         [this](const core::HttpRequest& request, core::HttpResponder responder) {
           api.handle(request, std::move(responder));

@@ -235,6 +235,19 @@ void RateBudget::observe(const core::HttpResponse& response, std::int64_t sent_w
                {{"exchange", options_.exchange}, {"retry_after_us", stop_us}});
   }
   stopped_until_us_ = std::max(stopped_until_us_, clock_.now_us() + stop_us);
+  if (kv_ != nullptr) share_stop(stop_us);
+}
+
+void RateBudget::share_stop(std::int64_t stop_us) {
+  const std::int64_t now_ms = clock_.wall_us() / kUsPerMs;
+  kv_->eval(core::kRateLimitStopScript, {kv_key_},
+            {std::to_string(now_ms), std::to_string(now_ms + stop_us / kUsPerMs)},
+            [this, alive = std::weak_ptr<int>(alive_)](core::Result<core::KvReply> reply) {
+              if (alive.expired() || reply.is_ok()) return;
+              // The other instances learn of the stop from their own 429 then.
+              log_.warn("could not share the exchange's stop through Valkey",
+                        {{"exchange", options_.exchange}, {"error", reply.status().to_string()}});
+            });
 }
 
 }  // namespace gateway

@@ -24,7 +24,11 @@
 /// local window (which counts every grant either way; each instance then spends up to the
 /// whole limit, and the weight header still catches instances on one IP), `shared_ok()` turns
 /// false, `gateway_rate_budget_fallback_total` counts every grant made so, and Valkey is tried
-/// again after `shared_retry_us`.
+/// again after `shared_retry_us`. A 429 or 418 is shared too: its stop-until (wall ms) goes
+/// into the same Valkey hash (core::kRateLimitStopScript keeps the later deadline), and the
+/// script refuses every instance's grant until then, since the exchange counts per IP and a
+/// second instance that keeps sending after the first one's 429 gets the IP banned (418).
+/// Only requests granted before the stop reached Valkey still go out.
 ///
 /// | option | config key | default |
 /// |---|---|---|
@@ -121,6 +125,8 @@ class RateBudget {
   void ask_shared(int weight);
   void on_shared_reply(const core::Result<core::KvReply>& reply);
   void grant_front();
+  /// Sets the shared stop-until (core::kRateLimitStopScript) `stop_us` from now.
+  void share_stop(std::int64_t stop_us);
   /// The front cannot go now: check again after `delay_us`.
   void hold(std::int64_t delay_us);
 

@@ -35,6 +35,12 @@ std::string endpoint_text(const tcp::socket& socket) {
   return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
+std::string peer_address(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint ep = socket.remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
+}
+
 /// Shared with every session, so a session can outlive the server object.
 struct ServerState {
   ServerState(asio::io_context& io, core::HttpServerOptions opts) : acceptor(io), options(opts) {}
@@ -54,7 +60,10 @@ using Request = http::request<http::string_body>;
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket socket, ServerImpl server)
-      : remote_(endpoint_text(socket)), stream_(std::move(socket)), server_(std::move(server)) {}
+      : remote_(endpoint_text(socket)),
+        peer_(peer_address(socket)),
+        stream_(std::move(socket)),
+        server_(std::move(server)) {}
 
   void read_next() {
     parser_.emplace();
@@ -101,7 +110,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         },
         [self = shared_from_this()] { self->reset(); });
     if (!server_->handler) return responder.respond({404, {}, "no handler\n"});
-    server_->handler(detail::to_core(req), std::move(responder));
+    core::HttpRequest request = detail::to_core(req);
+    request.peer = peer_;
+    server_->handler(std::move(request), std::move(responder));
   }
 
   void upgrade(Request req) {
@@ -113,13 +124,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     ws->stream().set_option(timeouts);
     ws->stream().read_message_max(server_->options.body_bytes_max);
     auto shared_req = std::make_shared<Request>(std::move(req));
-    ws->stream().async_accept(*shared_req,
-                              [ws, shared_req, server = server_](beast::error_code ec) {
-                                if (ec) return;  // the peer went away during the handshake
-                                server->ws_sessions.push_back(ws);
-                                ws->start();
-                                server->ws_handler(detail::to_core(*shared_req), ws);
-                              });
+    ws->stream().async_accept(
+        *shared_req, [ws, shared_req, server = server_, peer = peer_](beast::error_code ec) {
+          if (ec) return;  // the peer went away during the handshake
+          server->ws_sessions.push_back(ws);
+          ws->start();
+          core::HttpRequest request = detail::to_core(*shared_req);
+          request.peer = peer;
+          server->ws_handler(std::move(request), ws);
+        });
   }
 
   void reply_and_close(int status, std::string text) {
@@ -151,6 +164,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   std::string remote_;
+  std::string peer_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

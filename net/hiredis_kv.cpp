@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
+#include <vector>
 
 namespace net {
 namespace {
@@ -79,58 +80,80 @@ KvReply convert(const redisReply* r) {
 }  // namespace
 
 struct HiredisKv::Impl : std::enable_shared_from_this<Impl> {
+  /// One hiredis connection of the pool, with its own socket watch and reconnect backoff.
+  struct Conn {
+    Impl* owner;
+    std::size_t index;
+    redisAsyncContext* ac = nullptr;
+    bool connected = false;
+    std::unique_ptr<asio::posix::stream_descriptor> socket;
+    std::uint64_t generation = 0;  // bumped per connection: stale Asio handlers ignore themselves
+    bool want_read = false, want_write = false, read_armed = false, write_armed = false;
+    std::int64_t backoff_ms;
+    core::TimerId reconnect_timer = 0;
+    std::size_t in_flight = 0;
+
+    bool connecting() const { return ac != nullptr && !connected; }
+    void connect();
+    void schedule_reconnect();
+    void arm(bool read);
+    void watch(bool read, bool on) {
+      (read ? want_read : want_write) = on;
+      if (on) arm(read);
+    }
+    void forget_socket() {
+      want_read = want_write = read_armed = write_armed = false;
+      ++generation;
+      if (socket) socket->release();  // hiredis closes the fd itself
+      socket.reset();
+    }
+  };
   struct Pending {
     std::string label;  // "GET", "script rate_limit": names the request in errors
     core::KvReplyCallback done;
     core::TimerId timer = 0;
+    Conn* conn = nullptr;
   };
 
   Impl(AsioClock& c, core::KvOptions o)
-      : clock(c),
-        options(std::move(o)),
-        endpoint(parse_url(options.url)),
-        backoff_ms(options.reconnect_backoff_ms_min) {}
+      : clock(c), options(std::move(o)), endpoint(parse_url(options.url)) {
+    if (endpoint && options.max_connections < 1) {
+      endpoint = core::make_error(Errc::kConfig, "kv max_connections {} is not >= 1",
+                                  options.max_connections);
+    }
+  }
 
   AsioClock& clock;
   core::KvOptions options;
   core::Result<Endpoint> endpoint;
-  redisAsyncContext* ac = nullptr;
-  bool connected = false;
   bool closing = false;
-  std::unique_ptr<asio::posix::stream_descriptor> socket;
-  std::uint64_t generation = 0;  // bumped per connection: stale Asio handlers ignore themselves
-  bool want_read = false, want_write = false, read_armed = false, write_armed = false;
+  std::vector<std::unique_ptr<Conn>> conns;  // grows up to max_connections, never shrinks
   std::map<std::uint64_t, Pending> pending;
   std::uint64_t next_id = 1;
-  std::int64_t backoff_ms;
-  core::TimerId reconnect_timer = 0;
 
-  void connect();
-  void schedule_reconnect();
-  void arm(bool read);
-  void watch(bool read, bool on) {
-    (read ? want_read : want_write) = on;
-    if (on) arm(read);
+  Conn& add_conn() {
+    conns.push_back(
+        std::make_unique<Conn>(Conn{this, conns.size(), nullptr, false, nullptr, 0, false, false,
+                                    false, false, options.reconnect_backoff_ms_min, 0, 0}));
+    conns.back()->connect();
+    return *conns.back();
   }
-  void forget_socket() {
-    want_read = want_write = read_armed = write_armed = false;
-    ++generation;
-    if (socket) socket->release();  // hiredis closes the fd itself
-    socket.reset();
-  }
+  /// The connection for the next command; nullptr when none is up or coming up.
+  Conn* pick();
   void send(std::vector<std::string> argv, std::string label, core::KvReplyCallback done);
   void complete(std::uint64_t id, core::Result<KvReply> result);
   void shutdown();
 
-  static Impl* of(const redisAsyncContext* c) { return static_cast<Impl*>(c->data); }
+  static Conn* of(const redisAsyncContext* c) { return static_cast<Conn*>(c->data); }
   static void on_connect(const redisAsyncContext* c, int status);
   static void on_disconnect(const redisAsyncContext* c, int status);
   static void on_reply(redisAsyncContext* c, void* reply, void* privdata);
 };
 
-void HiredisKv::Impl::connect() {
-  if (closing || !endpoint) return;
-  ac = redisAsyncConnect(endpoint->host.c_str(), endpoint->port);
+void HiredisKv::Impl::Conn::connect() {
+  const Impl& o = *owner;
+  if (o.closing || !o.endpoint) return;
+  ac = redisAsyncConnect(o.endpoint->host.c_str(), o.endpoint->port);
   if (ac == nullptr || ac->err) {
     if (ac) redisAsyncFree(ac);
     ac = nullptr;
@@ -138,77 +161,81 @@ void HiredisKv::Impl::connect() {
   }
   ac->data = this;
   ++generation;
-  socket = std::make_unique<asio::posix::stream_descriptor>(clock.io_context(), ac->c.fd);
+  socket = std::make_unique<asio::posix::stream_descriptor>(owner->clock.io_context(), ac->c.fd);
   ac->ev.data = this;
-  ac->ev.addRead = [](void* p) { static_cast<Impl*>(p)->watch(true, true); };
-  ac->ev.delRead = [](void* p) { static_cast<Impl*>(p)->watch(true, false); };
-  ac->ev.addWrite = [](void* p) { static_cast<Impl*>(p)->watch(false, true); };
-  ac->ev.delWrite = [](void* p) { static_cast<Impl*>(p)->watch(false, false); };
-  ac->ev.cleanup = [](void* p) { static_cast<Impl*>(p)->forget_socket(); };
+  ac->ev.addRead = [](void* p) { static_cast<Conn*>(p)->watch(true, true); };
+  ac->ev.delRead = [](void* p) { static_cast<Conn*>(p)->watch(true, false); };
+  ac->ev.addWrite = [](void* p) { static_cast<Conn*>(p)->watch(false, true); };
+  ac->ev.delWrite = [](void* p) { static_cast<Conn*>(p)->watch(false, false); };
+  ac->ev.cleanup = [](void* p) { static_cast<Conn*>(p)->forget_socket(); };
   redisAsyncSetDisconnectCallback(ac, &Impl::on_disconnect);
   redisAsyncSetConnectCallback(ac, &Impl::on_connect);  // arms the first write: the connect
-  if (endpoint->db != 0) {
-    const std::string db = std::to_string(endpoint->db);
+  if (o.endpoint->db != 0) {
+    const std::string db = std::to_string(o.endpoint->db);
     const char* argv[] = {"SELECT", db.c_str()};
     const std::size_t lens[] = {6, db.size()};
     redisAsyncCommandArgv(ac, nullptr, nullptr, 2, argv, lens);
   }
 }
 
-void HiredisKv::Impl::schedule_reconnect() {
-  if (closing || reconnect_timer != 0) return;
-  std::weak_ptr<Impl> weak = shared_from_this();
-  reconnect_timer = clock.call_after(backoff_ms * 1000, [weak] {
+void HiredisKv::Impl::Conn::schedule_reconnect() {
+  if (owner->closing || reconnect_timer != 0) return;
+  std::weak_ptr<Impl> weak = owner->shared_from_this();
+  reconnect_timer = owner->clock.call_after(backoff_ms * 1000, [weak, i = index] {
     if (auto self = weak.lock()) {
-      self->reconnect_timer = 0;
-      self->connect();
+      self->conns[i]->reconnect_timer = 0;
+      self->conns[i]->connect();
     }
   });
-  backoff_ms = std::min(backoff_ms * 2, options.reconnect_backoff_ms_max);
+  backoff_ms = std::min(backoff_ms * 2, owner->options.reconnect_backoff_ms_max);
 }
 
-void HiredisKv::Impl::arm(bool read) {
+void HiredisKv::Impl::Conn::arm(bool read) {
   bool& armed = read ? read_armed : write_armed;
   if (armed || !socket) return;
   armed = true;
-  std::weak_ptr<Impl> weak = shared_from_this();
+  std::weak_ptr<Impl> weak = owner->shared_from_this();
   const auto wait =
       read ? asio::posix::stream_descriptor::wait_read : asio::posix::stream_descriptor::wait_write;
-  socket->async_wait(wait, [weak, read, gen = generation](const boost::system::error_code& ec) {
-    auto self = weak.lock();
-    if (!self || ec || gen != self->generation) return;
-    (read ? self->read_armed : self->write_armed) = false;
-    if (!(read ? self->want_read : self->want_write) || self->ac == nullptr) return;
-    if (read) {
-      redisAsyncHandleRead(self->ac);
-    } else {
-      redisAsyncHandleWrite(self->ac);
-    }
-    // hiredis may have dropped the connection (generation moved on) or still want more.
-    if (gen == self->generation && (read ? self->want_read : self->want_write)) self->arm(read);
-  });
+  socket->async_wait(
+      wait, [weak, i = index, read, gen = generation](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || ec) return;
+        Conn& c = *self->conns[i];
+        if (gen != c.generation) return;
+        (read ? c.read_armed : c.write_armed) = false;
+        if (!(read ? c.want_read : c.want_write) || c.ac == nullptr) return;
+        if (read) {
+          redisAsyncHandleRead(c.ac);
+        } else {
+          redisAsyncHandleWrite(c.ac);
+        }
+        // hiredis may have dropped the connection (generation moved on) or still want more.
+        if (gen == c.generation && (read ? c.want_read : c.want_write)) c.arm(read);
+      });
 }
 
 void HiredisKv::Impl::on_connect(const redisAsyncContext* c, int status) {
-  Impl* self = of(c);
+  Conn* conn = of(c);
   if (status != REDIS_OK) {  // hiredis frees the context when this returns
-    self->ac = nullptr;
-    self->connected = false;
-    return self->schedule_reconnect();
+    conn->ac = nullptr;
+    conn->connected = false;
+    return conn->schedule_reconnect();
   }
-  self->connected = true;
-  self->backoff_ms = self->options.reconnect_backoff_ms_min;
+  conn->connected = true;
+  conn->backoff_ms = conn->owner->options.reconnect_backoff_ms_min;
 }
 
 void HiredisKv::Impl::on_disconnect(const redisAsyncContext* c, int /*status*/) {
-  Impl* self = of(c);
-  self->ac = nullptr;
-  self->connected = false;
-  self->schedule_reconnect();
+  Conn* conn = of(c);
+  conn->ac = nullptr;
+  conn->connected = false;
+  conn->schedule_reconnect();
 }
 
 void HiredisKv::Impl::on_reply(redisAsyncContext* c, void* reply, void* privdata) {
-  Impl* self = of(c);
+  Conn* conn = of(c);
+  Impl* self = conn->owner;
   const auto id = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata));
   auto it = self->pending.find(id);
   if (it == self->pending.end()) return;  // timed out already
@@ -218,7 +245,7 @@ void HiredisKv::Impl::on_reply(redisAsyncContext* c, void* reply, void* privdata
     return self->complete(id, core::Status{Errc::kUnavailable,
                                            fmt::format("kv {}: connection to {}:{} lost", label,
                                                        self->endpoint->host, self->endpoint->port),
-                                           self->connected});
+                                           conn->connected});
   }
   KvReply converted = convert(static_cast<const redisReply*>(reply));
   if (const auto* err = std::get_if<core::KvError>(&converted.value)) {
@@ -227,13 +254,30 @@ void HiredisKv::Impl::on_reply(redisAsyncContext* c, void* reply, void* privdata
   self->complete(id, std::move(converted));
 }
 
+HiredisKv::Impl::Conn* HiredisKv::Impl::pick() {
+  Conn* best = nullptr;
+  Conn* connecting = nullptr;
+  for (auto& c : conns) {
+    if (c->connected && (best == nullptr || c->in_flight < best->in_flight)) best = c.get();
+    if (connecting == nullptr && c->connecting()) connecting = c.get();
+  }
+  // Every connection busy: open one more, which takes commands once it is up. Meanwhile the
+  // command waits behind others rather than fail on a connection that may not come up.
+  if (best != nullptr && best->in_flight > 0 && connecting == nullptr &&
+      conns.size() < static_cast<std::size_t>(options.max_connections)) {
+    add_conn();
+  }
+  return best != nullptr ? best : connecting;  // hiredis buffers commands until connected
+}
+
 void HiredisKv::Impl::send(std::vector<std::string> argv, std::string label,
                            core::KvReplyCallback done) {
   auto fail_soon = [this, &done](core::Status status) {
     clock.post([done = std::move(done), status = std::move(status)] { done(status); });
   };
   if (!endpoint) return fail_soon(endpoint.status());
-  if (ac == nullptr) {
+  Conn* conn = pick();
+  if (conn == nullptr) {
     return fail_soon(core::make_error(Errc::kUnavailable, "kv {}: not connected to {}:{}", label,
                                       endpoint->host, endpoint->port));
   }
@@ -245,7 +289,7 @@ void HiredisKv::Impl::send(std::vector<std::string> argv, std::string label,
   }
   const std::uint64_t id = next_id++;
   void* privdata = reinterpret_cast<void*>(static_cast<std::uintptr_t>(id));
-  if (redisAsyncCommandArgv(ac, &Impl::on_reply, privdata, static_cast<int>(argv.size()),
+  if (redisAsyncCommandArgv(conn->ac, &Impl::on_reply, privdata, static_cast<int>(argv.size()),
                             ptrs.data(), lens.data()) != REDIS_OK) {
     return fail_soon(core::make_error(Errc::kUnavailable, "kv {}: connection is closing", label));
   }
@@ -257,7 +301,8 @@ void HiredisKv::Impl::send(std::vector<std::string> argv, std::string label,
                                              timeout_ms));
     }
   });
-  pending.emplace(id, Pending{std::move(label), std::move(done), timer});
+  ++conn->in_flight;
+  pending.emplace(id, Pending{std::move(label), std::move(done), timer, conn});
 }
 
 void HiredisKv::Impl::complete(std::uint64_t id, core::Result<KvReply> result) {
@@ -266,6 +311,7 @@ void HiredisKv::Impl::complete(std::uint64_t id, core::Result<KvReply> result) {
   Pending p = std::move(it->second);
   pending.erase(it);
   clock.cancel(p.timer);
+  --p.conn->in_flight;
   if (closing) return;
   // Posted, so user code never runs inside hiredis (it may issue or destroy from there).
   clock.post([done = std::move(p.done), result = std::move(result)]() mutable {
@@ -275,10 +321,12 @@ void HiredisKv::Impl::complete(std::uint64_t id, core::Result<KvReply> result) {
 
 void HiredisKv::Impl::shutdown() {
   closing = true;
-  if (reconnect_timer) clock.cancel(reconnect_timer);
   for (auto& [id, p] : pending) clock.cancel(p.timer);
-  if (ac) redisAsyncFree(ac);  // runs on_reply(nullptr) for each pending: dropped (closing)
-  ac = nullptr;
+  for (auto& c : conns) {
+    if (c->reconnect_timer) clock.cancel(c->reconnect_timer);
+    if (c->ac) redisAsyncFree(c->ac);  // runs on_reply(nullptr) for each pending: dropped
+    c->ac = nullptr;
+  }
   pending.clear();
 }
 
@@ -289,7 +337,7 @@ HiredisKv::HiredisKv(AsioClock& clock, core::KvOptions options)
   if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
     ::signal(SIGPIPE, SIG_IGN);
   }
-  impl_->connect();
+  impl_->add_conn();
 }
 
 HiredisKv::~HiredisKv() {
@@ -325,7 +373,12 @@ void HiredisKv::eval(const core::KvScript& script, std::vector<std::string> keys
 }
 
 bool HiredisKv::connected() const {
-  return impl_->connected;
+  return connections() > 0;
+}
+
+std::size_t HiredisKv::connections() const {
+  return static_cast<std::size_t>(std::count_if(impl_->conns.begin(), impl_->conns.end(),
+                                                [](const auto& c) { return c->connected; }));
 }
 
 }  // namespace net

@@ -34,19 +34,20 @@ struct ServerState {
   std::list<std::weak_ptr<Conn>> conns;
 };
 
-core::HttpRequest to_core(Http1Message&& m) {
+core::HttpRequest to_core(Http1Message&& m, const std::string& peer) {
   return core::HttpRequest{std::move(m.method), std::move(m.target), std::move(m.headers),
-                           std::move(m.body)};
+                           std::move(m.body), peer};
 }
 
 /// One accepted stream: HTTP requests one at a time, then perhaps a WebSocket session.
 /// Owned by the stream's handlers (and by responders still out), like a Beast session.
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
-  Conn(std::shared_ptr<ServerState> server, ConnId id, std::string remote)
+  Conn(std::shared_ptr<ServerState> server, ConnId id, std::string peer)
       : server_(std::move(server)),
         id_(id),
-        remote_(std::move(remote)),
+        remote_(fmt::format("{}#{}", peer, id)),
+        peer_(std::move(peer)),
         parser_(Http1Parser::Kind::kRequest, server_->options.body_bytes_max) {}
 
   void start() {
@@ -109,7 +110,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
         },
         [self = shared_from_this()] { self->reset_stream(); });
     if (!server_->handler) return responder.respond({404, {}, "no handler\n"});
-    server_->handler(to_core(std::move(req)), std::move(responder));
+    server_->handler(to_core(std::move(req), peer_), std::move(responder));
   }
 
   void upgrade(Http1Message req) {
@@ -128,7 +129,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     ws_->set_keepalive(kWsServerPingUs);
     const std::string rest = parser_.take_rest();
     auto session = ws_;  // the handler may stop the server, which drops ws_'s owner
-    server_->ws_handler(to_core(std::move(req)), session);
+    server_->ws_handler(to_core(std::move(req), peer_), session);
     if (!rest.empty()) session->receive(rest);
   }
 
@@ -177,7 +178,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   std::shared_ptr<ServerState> server_;
   ConnId id_;
-  std::string remote_;
+  std::string remote_;  // "host#conn", for logs
+  std::string peer_;    // the client host's name: HttpRequest::peer
   Http1Parser parser_;
   bool busy_ = false;  // a request is with the handler
   bool closed_ = false;
@@ -221,7 +223,7 @@ core::Result<std::uint16_t> SimHttpServer::listen(const std::string& host, std::
     auto server = weak.lock();
     if (!server) return net.reset(conn);
     ++server->accepted;
-    auto session = std::make_shared<Conn>(server, conn, fmt::format("{}#{}", peer, conn));
+    auto session = std::make_shared<Conn>(server, conn, peer);
     server->conns.remove_if([](const std::weak_ptr<Conn>& w) { return w.expired(); });
     server->conns.push_back(session);
     session->start();

@@ -31,6 +31,7 @@ template <typename Config>
 KvOptions kv_options_of(const Config& c) {
   KvOptions o;
   o.url = c.valkey.url + "/" + std::to_string(c.valkey.db);
+  o.max_connections = c.valkey.max_connections;
   return o;
 }
 

@@ -42,6 +42,7 @@ void bind(Binder& b, GatewayConfig& c) {
     s.integer("window_sec", c.rate_limiting.window_sec, 1, 86400);
     s.integer("max_requests_per_window", c.rate_limiting.max_requests_per_window, 1, 1000000000);
     s.flag("use_valkey_cache", c.rate_limiting.use_valkey_cache);
+    s.flag("trust_forwarded_for", c.rate_limiting.trust_forwarded_for);
   });
   b.section("performance", [&](Binder& s) {
     s.integer("max_ticks_per_sec", c.performance.max_ticks_per_sec, 0, 100000000);

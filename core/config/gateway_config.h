@@ -16,11 +16,14 @@
 /// | nats.reconnect_wait_sec | | 2 |
 /// | nats.jetstream (+) | JetStream (dedup, no loss) or core NATS | true |
 /// | nats.stream (+) | JetStream stream for the ticks | "TICKS" |
-/// | valkey.url, .db, .max_connections | shared rate-limit state | "redis://valkey:6379", 2, 10 |
-/// | valkey.rate_limit_enabled | share the HTTP API limit through Valkey | true |
+/// | valkey.url, .db | shared rate-limit state | "redis://valkey:6379", 2 |
+/// | valkey.max_connections | cap of net::HiredisKv's connection pool (opened as needed) | 10 |
+/// | valkey.rate_limit_enabled | share the exchange budget, its 429 stop, the API limit | true |
+/// | monitoring.health_check_interval_sec | how often the /ready checks run (HttpApi) | 30 |
 /// | exchanges.{binance,coinbase,kraken}.* | see GatewayExchangeConfig | seed values |
 /// | rate_limiting.window_sec, .max_requests_per_window | HTTP API client limit | 60, 1000 |
 /// | rate_limiting.use_valkey_cache | | true |
+/// | rate_limiting.trust_forwarded_for (+) | key clients by X-Forwarded-For (proxy) | false |
 /// | performance.max_ticks_per_sec | 0 = no cap (benchmarks) | 10000 |
 /// | performance.buffer_size | outbox of ticks kept while NATS is away | 5000 |
 /// | performance.flush_interval_sec | | 1 |
@@ -105,6 +108,7 @@ struct RateLimitingConfig {
   int window_sec = 60;
   int max_requests_per_window = 1000;
   bool use_valkey_cache = true;
+  bool trust_forwarded_for = false;
 };
 
 struct PerformanceConfig {

@@ -11,7 +11,8 @@
 ///   nothing was sent), kTimeout (deadline passed), kProtocol (the peer sent something that is
 ///   not HTTP, or too big). `in_doubt` is set when the request may have reached the server
 ///   (its bytes were being written) and no full response came back: retry only with a dedup key;
-/// - any HTTP status is a response, not an error: 429 and 418 come back as values.
+/// - any HTTP status is a response, not an error: 429 and 418 come back as values;
+/// - a server fills HttpRequest::peer with the connecting client's address (sim: host name).
 #pragma once
 
 #include <cstdint>

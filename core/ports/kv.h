@@ -69,6 +69,8 @@ struct KvOptions {
   std::int64_t command_timeout_ms = 2000;
   std::int64_t reconnect_backoff_ms_min = 50;
   std::int64_t reconnect_backoff_ms_max = 2000;
+  /// Connections the adapter may open (net::HiredisKv; sim::SimKv has no connections).
+  int max_connections = 1;
 };
 
 using KvReplyCallback = std::function<void(Result<KvReply>)>;

@@ -223,11 +223,16 @@ void MockExchange::Impl::deliver(core::HttpResponse response, const core::HttpRe
   clock.call_after(delay_ms * 1000, std::move(send));
 }
 
+const std::string& MockExchange::Impl::client_ip(const core::HttpRequest& request) const {
+  static const std::string kUnknown = "unknown";
+  if (const auto it = config.nat.find(request.peer); it != config.nat.end()) return it->second;
+  return request.peer.empty() ? kUnknown : request.peer;
+}
+
 core::HttpResponse MockExchange::Impl::dispatch(const core::HttpRequest& request,
                                                 const Route& route, const std::string&) {
   const RequestParams params(request);
-  const std::string ip =
-      core::find_header(request.headers, "X-Forwarded-For").value_or("127.0.0.1");
+  const std::string& ip = client_ip(request);
   const std::int64_t now = now_ms();
   const std::int64_t weight = request_weight(request.method, params.path(), weight_params(params));
   const bool free_if_ok = free_when_successful(request.method, params.path());

@@ -15,8 +15,10 @@
 /// Market data comes from recordings
 /// replayed on the same clock (`replay`), or from `feed` directly.
 ///
-/// Request weight is counted per client IP; the ports do not carry the peer address, so the
-/// IP is the X-Forwarded-For header when present, else one shared "127.0.0.1". Server time is
+/// Request weight, 429s and 418 bans are counted per client IP (PROTOCOLS.md 1.2): the
+/// connection's peer address (HttpRequest::peer; the host name in SimWorld), mapped through
+/// MockexConfig::nat, "unknown" when a request has none. Like Binance, mockex ignores
+/// X-Forwarded-For: a client cannot pick its IP. Server time is
 /// Clock::wall_us() / 1000. Everything runs on the clock's loop thread; construct, call and
 /// destroy it there. It installs its handlers in the constructor; the caller owns the server
 /// and calls listen(). The server must outlive the MockExchange or be stopped first.

@@ -59,6 +59,9 @@ struct MockexConfig {
   core::Decimal maker_rate = core::Decimal::from_mantissa(1, 3).value();
   core::Decimal taker_rate = core::Decimal::from_mantissa(1, 3).value();
   RateLimitConfig rate_limits;
+  /// Client address (HttpRequest::peer) -> the IP the exchange counts its weight under, for
+  /// hosts behind one NAT that share one budget; an address not listed is its own IP.
+  std::map<std::string, std::string> nat;
   FeedOptions feed;
   /// Serve GET/POST /admin/faults (faults.h). Off unless asked for: it lets anyone who can
   /// reach the port break the exchange.

@@ -16,8 +16,12 @@
 /// the stream every 200 ms of virtual time, outside every host.
 /// Safety: per subject, trade and book ticks (REST `ticker` snapshots are not judged) arrive in
 /// recording order, none twice, none skipped that was delivered; the exchange never answered
-/// 418, nor 429 beyond those a rest_throttle fault forced. Liveness: the replay ended and every
-/// delivered tick is stored.
+/// 418, nor 429 beyond those a rest_throttle fault forced and `max_exchange_429`. Liveness: the
+/// replay ended, every delivered tick is stored, and the exchange answered 200 at least
+/// `min_rest_ok` times.
+///
+/// The exchange counts weight per client IP: with `same_ip` (default) every gateway host
+/// reaches it from one address (MockexConfig::nat), as instances behind one egress do.
 ///
 /// Timeline actions (besides the world's): `ws_drop` (MockExchange::drop_streams),
 /// `rest_throttle: {count: N, retry_after: 2s}` (the next N REST calls get 429),
@@ -25,12 +29,21 @@
 ///
 /// | param | meaning | default |
 /// |---|---|---|
-/// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_2024-...
-/// | | symbols | comma-separated, as configured in the gateway | BTCUSDT | | from, duration | the
-/// slice of the recording replayed (durations into it) | 0s, all | | speed | replay speed factor |
-/// 1 | | instances | gateway hosts | 1 | | buffer_size, max_ticks_per_sec | the gateway's
-/// performance.* | 5000, 10000 | | poll_interval | exchanges.binance.poll_interval_sec | 60s | |
-/// max_undelivered | frames that may be fed while no gateway listens | 0 |
+/// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_.. |
+/// | symbols | comma-separated, as configured in the gateway | BTCUSDT |
+/// | from, duration | the slice of the recording replayed (durations into it) | 0s, all |
+/// | speed | replay speed factor | 1 |
+/// | instances | gateway hosts | 1 |
+/// | buffer_size, max_ticks_per_sec | the gateway's performance.* | 5000, 10000 |
+/// | poll_interval | exchanges.binance.poll_interval_sec | 60s |
+/// | websocket | exchanges.binance.websocket_enabled | true |
+/// | rate_limit_per_min | exchanges.binance.rate_limit_per_min | 1200 |
+/// | exchange_weight_per_min | the exchange's weight limit per IP | 6000 |
+/// | same_ip | every gateway host reaches the exchange from one IP | true |
+/// | stagger | gateway-N starts its service (N-1) x stagger after the world starts | 0s |
+/// | max_undelivered | frames that may be fed while no gateway listens | 0 |
+/// | max_exchange_429 | 429s the exchange may answer besides forced ones | 0 |
+/// | min_rest_ok | 200 answers of the exchange needed to converge | 0 |
 #pragma once
 
 #include <cstdint>
@@ -74,6 +87,9 @@ struct GatewayReplayParams {
   int rate_limit_per_min = 1200;
   std::int64_t exchange_weight_per_min = 6000;
   std::uint64_t min_rest_ok = 0;
+  std::uint64_t max_exchange_429 = 0;
+  bool same_ip = true;
+  std::int64_t stagger_us = 0;
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.

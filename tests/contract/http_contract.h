@@ -13,6 +13,7 @@
 ///   `std::unique_ptr<core::HttpClient> make_client()`,
 ///   `std::unique_ptr<core::WsClient> make_ws_client()`;
 /// - `std::string host()`: the address servers listen on and clients dial;
+/// - `std::string client_address()`: what a server sees in HttpRequest::peer from the clients;
 /// - `std::uint16_t refused_port()`: a port where nothing accepts connections;
 /// - `void send_raw(std::uint16_t port, std::string bytes, std::function<void(std::string)>)`:
 ///   writes raw bytes to a server and reports everything it answers until it closes.
@@ -108,6 +109,8 @@ TEMPLATE_TEST_CASE("HttpClient and HttpServer carry method, target, headers and 
   CHECK(post->body == form);
   REQUIRE(seen.size() == 2);
   CHECK(seen[1].method == "POST");
+  CHECK(seen[0].peer == world.client_address());  // the server names who connected
+  CHECK(seen[1].peer == world.client_address());
   CHECK(seen[1].target == "/api/v3/order");
   CHECK(seen[1].body == form);
   CHECK(core::find_header(seen[1].headers, "x-mbx-apikey") == "k");

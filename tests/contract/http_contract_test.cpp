@@ -32,6 +32,7 @@ class NetHttpWorld {
 
   core::Clock& clock() { return clock_; }
   std::string host() const { return "127.0.0.1"; }
+  std::string client_address() const { return "127.0.0.1"; }
   std::uint16_t refused_port() const { return unlistened_.local_endpoint().port(); }
 
   std::unique_ptr<core::HttpServer> make_server(core::HttpServerOptions options) {

@@ -173,6 +173,32 @@ void script_errors(W& w) {
 KV_CONTRACT("a script error comes back as a Status naming the script", script_errors)
 
 template <typename W>
+void rate_limit_stop(W& w) {
+  auto limit = [&](std::int64_t now_ms) {
+    return kvcontract::describe(
+        *eval(w, core::kRateLimitScript, {"rl:x"}, {std::to_string(now_ms), "60000", "10", "1"}));
+  };
+  auto stop = [&](std::int64_t now_ms, std::int64_t until_ms) {
+    return kvcontract::describe(*eval(w, core::kRateLimitStopScript, {"rl:x"},
+                                      {std::to_string(now_ms), std::to_string(until_ms)}));
+  };
+  CHECK(limit(1000) == "[1, 9, 0]");
+  CHECK(stop(2000, 9000) == "9000");
+  CHECK(limit(2500) == "[0, 0, 6500]");
+  CHECK(stop(3000, 5000) == "9000");  // the later deadline stays
+  CHECK(limit(8999) == "[0, 0, 1]");
+  CHECK(limit(9000) == "[1, 8, 0]");  // the count from before the stop is kept
+  // A stop longer than the window keeps the key alive until it ends.
+  CHECK(stop(10000, 10000 + 600000) == "610000");
+  const auto ttl = call(w, {"PTTL", "rl:x"});
+  REQUIRE(ttl->integer() != nullptr);
+  CHECK(*ttl->integer() > 590000);
+  CHECK(*ttl->integer() <= 600000);
+}
+KV_CONTRACT("the rate-limit stop refuses every call until it ends and keeps the later one",
+            rate_limit_stop)
+
+template <typename W>
 void server_down(W& w) {
   REQUIRE(call(w, {"SET", "k", "1"}).is_ok());
   w.server_down();

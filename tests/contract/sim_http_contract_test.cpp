@@ -25,6 +25,7 @@ class SimHttpWorld {
   core::Clock& clock() { return clock_; }
   sim::SimNetwork& net() { return net_; }
   std::string host() const { return "server"; }
+  std::string client_address() const { return "client"; }
   std::uint16_t refused_port() const { return 9; }  // nobody listens on "server":9
 
   std::unique_ptr<core::HttpServer> make_server(core::HttpServerOptions options) {

@@ -46,6 +46,7 @@ TEMPLATE_TEST_CASE("WebSocket upgrade shares the REST port and frames arrive in 
   std::shared_ptr<core::WsSession> session;
   server->set_ws_handler([&](const core::HttpRequest& upgrade, std::shared_ptr<core::WsSession> s) {
     upgrade_target = upgrade.target;
+    CHECK(upgrade.peer == world.client_address());
     session = s;
     record_session(*s, server_log);
     for (int i = 0; i < kFrames; ++i) CHECK(s->send_text("m" + std::to_string(i)).is_ok());

@@ -54,7 +54,7 @@ TEST_CASE("Two HttpApi instances sharing a real Valkey answer exactly max_reques
   int ok = 0;
   int limited = 0;
   std::optional<std::string> retry_after;
-  const core::HttpRequest request{"GET", "/ticker/BTCUSDT", {}, ""};
+  const core::HttpRequest request{"GET", "/ticker/BTCUSDT", {}, "", "127.0.0.1"};  // one client
   for (int i = 0; i < 1500; ++i) {
     (i % 2 == 0 ? api_a : api_b).handle(request, core::HttpResponder([&](core::HttpResponse r) {
                                           if (r.status == 200) ++ok;

@@ -2,7 +2,9 @@
 // through sim::SimKv by two instances, the local fallback, /ready and the ticker routes.
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/http_api.h"
@@ -39,7 +41,7 @@ gateway::ClientLimiterOptions limits() {
 }
 
 struct ApiWorld {
-  sim::SimClock clock;  // wall time starts on a minute boundary
+  sim::SimClock clock;  // wall time starts at 2026-01-01T00:00:00Z (1767225600000 ms)
   sim::SimKv kv{clock};
   core::metrics::Registry metrics;
   gateway::TickerCache cache;
@@ -55,8 +57,10 @@ struct ApiWorld {
   }
 };
 
-core::HttpRequest get(std::string target, core::Headers headers = {}) {
-  return {"GET", std::move(target), std::move(headers), ""};
+// From one client, 10.0.0.7, unless `peer` says otherwise.
+core::HttpRequest get(std::string target, core::Headers headers = {},
+                      std::string peer = "10.0.0.7") {
+  return {"GET", std::move(target), std::move(headers), "", std::move(peer)};
 }
 
 // Sends `n` requests at once, round-robin over `apis`, and runs the loop until all are answered.
@@ -163,19 +167,59 @@ TEST_CASE("HttpApi /ready is 200 when every check passes and 503 naming the fail
   bool nats = true;
   w.api.add_ready_check("nats", [&] { return nats; });
   w.api.add_ready_check("feeds", [] { return true; });
+  const auto before = send_one(w, get("/ready"));
+  CHECK(before.status == 503);
+  CHECK(before.body == R"({"ready":false,"checks":{},"failing":[],"checked_at_ms":null})");
+  w.api.start_ready_checks(kSecond);
   const auto ok = send_one(w, get("/ready"));
   CHECK(ok.status == 200);
-  CHECK(ok.body == R"({"ready":true,"checks":{"nats":true,"feeds":true},"failing":[]})");
+  CHECK(
+      ok.body ==
+      R"({"ready":true,"checks":{"nats":true,"feeds":true},"failing":[],"checked_at_ms":1767225600000})");
   nats = false;
+  w.clock.run_for(kSecond);
   const auto down = send_one(w, get("/ready"));
   CHECK(down.status == 503);
-  CHECK(down.body == R"({"ready":false,"checks":{"nats":false,"feeds":true},"failing":["nats"]})");
-  CHECK(w.requests("/ready", "503") == 1);
+  CHECK(down.body == R"({"ready":false,"checks":{"nats":false,"feeds":true},"failing":["nats"],)"
+                     R"("checked_at_ms":1767225601000})");
+  CHECK(w.requests("/ready", "503") == 2);
+  CHECK_THROWS_AS(w.api.start_ready_checks(kSecond), std::logic_error);
+}
+
+TEST_CASE("HttpApi /ready shows a failing check at the next check interval, not before",
+          "[gateway][api]") {
+  ApiWorld w;
+  bool feeds = true;
+  int runs = 0;
+  w.api.add_ready_check("feeds", [&] {
+    ++runs;
+    return feeds;
+  });
+  w.api.start_ready_checks(30 * kSecond);  // health_check_interval_sec: 30
+  // The feed goes down at 40 s: /ready still answers the 30 s check until the one at 60 s.
+  w.clock.call_after(40 * kSecond, [&] { feeds = false; });
+  std::vector<std::pair<std::int64_t, int>> seen;  // (virtual us, status) at each change
+  for (std::int64_t t = 0; t <= 100 * kSecond; t += 100'000) {
+    w.clock.run_for(t - w.clock.now_us());
+    const auto r = send_one(w, get("/ready"));
+    if (seen.empty() || seen.back().second != r.status) seen.emplace_back(t, r.status);
+  }
+  CHECK(seen == std::vector<std::pair<std::int64_t, int>>{{0, 200}, {60 * kSecond, 503}});
+  CHECK(runs == 4);  // 0, 30, 60, 90 s: never per request
+  const auto last = send_one(w, get("/ready"));
+  CHECK(last.body == R"({"ready":false,"checks":{"feeds":false},"failing":["feeds"],)"
+                     R"("checked_at_ms":1767225690000})");
+  feeds = true;
+  w.clock.run_for(20 * kSecond - 1);
+  CHECK(send_one(w, get("/ready")).status == 503);
+  w.clock.run_for(1);
+  CHECK(send_one(w, get("/ready")).status == 200);
 }
 
 TEST_CASE("HttpApi answers max_requests_per_window of 1500 requests, then 429 with Retry-After",
           "[gateway][api][ratelimit]") {
   ApiWorld w;
+  w.api.start_ready_checks(30 * kSecond);
   const auto rs = send_all(w.clock, {&w.api}, get("/ticker/BTCUSDT"), 1500);
   for (std::size_t i = 0; i < rs.size(); ++i) {
     INFO("request " << i);
@@ -183,7 +227,7 @@ TEST_CASE("HttpApi answers max_requests_per_window of 1500 requests, then 429 wi
   }
   // The window ends in 60 s, and the previous one still weighs in full for one more ms.
   CHECK(core::find_header(rs[1000].headers, "Retry-After") == "61");
-  CHECK(rs[1000].body == R"({"error":"rate limited","client":"all","retry_after_sec":61})");
+  CHECK(rs[1000].body == R"({"error":"rate limited","client":"10.0.0.7","retry_after_sec":61})");
   CHECK(w.requests("/ticker", "429") == 500);
   CHECK(health(w.api) == R"({"rate_limiter":"valkey","rate_limiter_fallbacks":0})");
   // /ready is not limited.
@@ -204,14 +248,39 @@ TEST_CASE("HttpApi allows requests again once Retry-After has passed, and all af
   CHECK(again.back().status == 429);
 }
 
-TEST_CASE("HttpApi limits each X-Forwarded-For client on its own budget", "[gateway][api]") {
-  CHECK(gateway::HttpApi::client_key({}) == "all");
-  CHECK(gateway::HttpApi::client_key({{"x-forwarded-for", " 10.0.0.7 , 10.0.0.1"}}) == "10.0.0.7");
+TEST_CASE("client_key is the peer address; X-Forwarded-For only behind a trusted proxy",
+          "[gateway][api]") {
+  const auto req = get("/ticker/BTCUSDT", {{"x-forwarded-for", " 10.0.0.9 , 10.0.0.1"}});
+  CHECK(gateway::client_key(req, false) == "10.0.0.7");
+  CHECK(gateway::client_key(req, true) == "10.0.0.9");
+  CHECK(gateway::client_key(get("/", {}, ""), false) == "unknown");
+  CHECK(gateway::client_key(get("/", {{"X-Forwarded-For", " "}}, "::1"), true) == "::1");
+  CHECK(gateway::client_key(get("/", {}, std::string(100, 'a')), false) == std::string(64, 'a'));
+}
+
+TEST_CASE("HttpApi limits each client address on its own budget, whatever X-Forwarded-For says",
+          "[gateway][api]") {
   ApiWorld w;
-  const auto a =
-      send_all(w.clock, {&w.api}, get("/ticker/BTCUSDT", {{"X-Forwarded-For", "a"}}), 1001);
-  const auto b =
-      send_all(w.clock, {&w.api}, get("/ticker/BTCUSDT", {{"X-Forwarded-For", "b"}}), 10);
+  const auto a = send_all(w.clock, {&w.api},
+                          get("/ticker/BTCUSDT", {{"X-Forwarded-For", "a"}}, "10.0.0.1"), 1001);
+  const auto a_again = send_all(w.clock, {&w.api},
+                                get("/ticker/BTCUSDT", {{"X-Forwarded-For", "b"}}, "10.0.0.1"), 1);
+  const auto b = send_all(w.clock, {&w.api}, get("/ticker/BTCUSDT", {}, "10.0.0.2"), 10);
+  CHECK(count_status(a, 200) == 1000);
+  CHECK(a_again[0].status == 429);
+  CHECK(count_status(b, 200) == 10);
+}
+
+TEST_CASE("HttpApi behind a trusted proxy limits each X-Forwarded-For client on its own",
+          "[gateway][api]") {
+  ApiWorld w;
+  auto o = limits();
+  o.trust_forwarded_for = true;
+  gateway::HttpApi proxied{w.clock, w.cache, &w.kv, w.metrics, o};
+  const auto a = send_all(w.clock, {&proxied},
+                          get("/ticker/BTCUSDT", {{"X-Forwarded-For", "a"}}, "10.0.0.1"), 1001);
+  const auto b = send_all(w.clock, {&proxied},
+                          get("/ticker/BTCUSDT", {{"X-Forwarded-For", "b"}}, "10.0.0.1"), 10);
   CHECK(count_status(a, 200) == 1000);
   CHECK(count_status(b, 200) == 10);
 }
@@ -265,6 +334,9 @@ TEST_CASE("limiter_options reads rate_limiting.* and valkey.rate_limit_enabled",
   CHECK(o.window_ms == 10'000);
   CHECK(o.max_requests == 5);
   CHECK(o.shared);
+  CHECK_FALSE(o.trust_forwarded_for);
+  c.rate_limiting.trust_forwarded_for = true;
+  CHECK(gateway::limiter_options(c).trust_forwarded_for);
   c.valkey.rate_limit_enabled = false;
   CHECK_FALSE(gateway::limiter_options(c).shared);
   c.valkey.rate_limit_enabled = true;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "core/kv_scripts.h"
 #include "gateway/rate_budget.h"
+#include "sim/mockex/rate_limits.h"
 #include "sim/sim_clock.h"
 #include "sim/sim_kv.h"
 
@@ -209,4 +211,108 @@ TEST_CASE("A shared RateBudget falls back to its local window while Valkey is do
   REQUIRE(used->is_ok());
   CHECK((*used)->string() != nullptr);
   CHECK(*(*used)->string() == "2");
+}
+
+TEST_CASE("A 429 seen by one shared RateBudget stops the other's grants for its Retry-After",
+          "[gateway][budget]") {
+  sim::SimClock clock;
+  sim::SimKv kv(clock);
+  kv.set_latency_us(500);
+  core::metrics::Registry metrics_a, metrics_b;
+  gateway::RateBudget a(clock, metrics_a, options(1000), &kv);
+  gateway::RateBudget b(clock, metrics_b, options(1000), &kv);
+  clock.run_for(3 * kSecond);
+  a.observe(response(429, {{"Retry-After", "7"}}));
+  clock.run_for(10 * kMs);  // the stop reaches Valkey
+  Grants gb(clock);
+  b.acquire(1, gb.sink());
+  REQUIRE(clock.run_until([&] { return gb.at_us.size() == 1; }, 60 * kSecond));
+  // Refused by the script at 3.01 s, asked again when the stop ends (plus one Kv round trip).
+  CHECK(gb.at_us[0] == 10 * kSecond + 2 * 500);
+  CHECK_FALSE(b.stopped());  // B itself never got a 429
+  CHECK(metric(metrics_b, "gateway_rest_budget_wait_total") == 1);
+
+  // A later, shorter stop keeps the longer one; a 418 shares its stop as well.
+  b.observe(response(418, {{"Retry-After", "120"}}));
+  clock.run_for(10 * kMs);
+  a.observe(response(429, {{"Retry-After", "5"}}));
+  clock.run_for(10 * kMs);
+  Grants ga(clock);
+  a.acquire(1, ga.sink());
+  REQUIRE(clock.run_until([&] { return ga.at_us.size() == 1; }, 300 * kSecond));
+  CHECK(ga.at_us[0] == 10 * kSecond + 2 * 500 + 120 * kSecond + 2 * 500);
+}
+
+TEST_CASE("A local RateBudget's 429 stops only itself", "[gateway][budget]") {
+  sim::SimClock clock;
+  core::metrics::Registry metrics_a, metrics_b;
+  gateway::RateBudget a(clock, metrics_a, options(1000));
+  gateway::RateBudget b(clock, metrics_b, options(1000));
+  a.observe(response(429, {{"Retry-After", "7"}}));
+  Grants gb(clock);
+  b.acquire(1, gb.sink());
+  REQUIRE(clock.run_until([&] { return gb.at_us.size() == 1; }, 60 * kSecond));
+  CHECK(gb.at_us[0] == 0);
+}
+
+namespace {
+
+/// One gateway instance polling a simulated Binance (mockex's RateLimiter, one IP for all)
+/// every second through its RateBudget; the request and its answer take `hop_us` each way.
+struct Poller {
+  sim::SimClock& clock;
+  gateway::RateBudget& budget;
+  sim::mockex::RateLimiter& exchange;
+  std::int64_t hop_us;
+  std::map<int, int> answers;  // http status -> count
+
+  void start(std::int64_t at_us) {
+    clock.call_after(at_us, [this] { poll(); });
+  }
+  void poll() {
+    budget.acquire(2, [this](core::Status s) {
+      REQUIRE(s.is_ok());
+      const std::int64_t sent = clock.wall_us();
+      clock.call_after(hop_us, [this, sent] {
+        const auto d = exchange.admit("10.0.0.1", 2, clock.wall_us() / kMs);
+        ++answers[d.http_status];
+        core::HttpResponse r{d.http_status, {}, ""};
+        for (auto& [k, v] : sim::mockex::rate_limit_headers(d, std::nullopt))
+          r.headers.push_back({k, v});
+        clock.call_after(hop_us, [this, r, sent] { budget.observe(r, sent); });
+      });
+    });
+    clock.call_after(kSecond, [this] { poll(); });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Two shared RateBudgets over the exchange's limit get its 429 but never a 418",
+          "[gateway][budget]") {
+  // 160 a minute between the two, the exchange allows 100 for their IP: each minute one of
+  // them gets the 429, both stop until the next minute, and none goes on into a ban.
+  sim::SimClock clock;
+  sim::SimKv kv(clock);
+  kv.set_latency_us(500);
+  sim::mockex::RateLimitConfig limits;
+  limits.weight_per_minute = 100;
+  sim::mockex::RateLimiter exchange(limits);
+  core::metrics::Registry metrics_a, metrics_b;
+  gateway::RateBudget a(clock, metrics_a, options(160), &kv);
+  gateway::RateBudget b(clock, metrics_b, options(160), &kv);
+  Poller pa{clock, a, exchange, 5 * kMs, {}};
+  Poller pb{clock, b, exchange, 5 * kMs, {}};
+  pa.start(0);
+  pb.start(300 * kMs);
+  clock.run_for(5 * 60 * kSecond);
+  const int banned = pa.answers[418] + pb.answers[418];
+  const int throttled = pa.answers[429] + pb.answers[429];
+  const int ok = pa.answers[200] + pb.answers[200];
+  CHECK(banned == 0);
+  CHECK(throttled == 5);  // one a minute
+  CHECK(ok == 5 * 50);    // every minute's 100 weight used
+  CHECK(metric(metrics_a, "gateway_exchange_418_total") +
+            metric(metrics_b, "gateway_exchange_418_total") ==
+        0);
 }

@@ -48,6 +48,8 @@ struct MockExchange::Impl {
        nlohmann::ordered_json exchange_info, ExchangeConfig exchange);
 
   std::int64_t now_ms() const { return clock.wall_us() / 1000; }
+  /// The IP a request's weight counts under (server.h).
+  const std::string& client_ip(const core::HttpRequest& request) const;
   void handle(const core::HttpRequest& request, const core::HttpResponder& responder);
   core::HttpResponse dispatch(const core::HttpRequest& request, const Route& route,
                               const std::string& endpoint);
