@@ -43,7 +43,7 @@ struct Worker final : sim::Process {
       : bus(env.make_bus(bus_options(env.name))),
         kv(env.make_kv()),
         service(env.clock, *bus, *kv, metrics, policy(setup), options(env, setup)),
-        paper(service.execution_events(), ledger, env.name),
+        paper(service.execution_events(), ledger, env.name, true),
         live(service.execution_events(), ledger, env.name + "-live") {
     REQUIRE(service.start(paper, setup.live ? &live : nullptr).is_ok());
   }
