@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/rate_budget.h"
 #include "core/streams.h"
 #include "gateway/market_feed.h"
-#include "gateway/rate_budget.h"
 #include "gateway/rest_fetcher.h"
 
 namespace gateway {
@@ -20,7 +20,7 @@ std::int64_t exchange_weight_per_min(core::Exchange exchange) {
 }  // namespace
 
 struct GatewayService::Exchange {
-  std::unique_ptr<RateBudget> budget;
+  std::unique_ptr<core::RateBudget> budget;
   std::unique_ptr<RestFetcher> rest;
   std::unique_ptr<core::WsClient> ws;
   std::unique_ptr<MarketFeed> feed;
@@ -52,12 +52,13 @@ GatewayService::GatewayService(GatewayPorts ports, const core::GatewayConfig& co
     const core::Exchange id = *core::parse_exchange(name);
     auto x = std::make_unique<Exchange>();
     const bool shared = ports_.kv != nullptr && config.valkey.rate_limit_enabled;
-    x->budget = std::make_unique<RateBudget>(
-        ports_.clock, ports_.metrics,
-        RateBudgetOptions{.exchange = name,
-                          .rate_limit_per_min = slice.rate_limit_per_min,
-                          .exchange_weight_per_min = exchange_weight_per_min(id)},
-        shared ? ports_.kv : nullptr);
+    core::RateBudgetOptions budget;
+    budget.exchange = name;
+    budget.limit_per_window = slice.rate_limit_per_min;
+    budget.exchange_limit_per_window = exchange_weight_per_min(id);
+    budget.metric_prefix = "gateway";
+    x->budget = std::make_unique<core::RateBudget>(ports_.clock, ports_.metrics, std::move(budget),
+                                                   shared ? ports_.kv : nullptr);
     // The config loader has checked the URL, so parsing cannot fail here.
     x->rest = std::make_unique<RestFetcher>(
         ports_.clock, ports_.http, *x->budget, ports_.rng.fork(std::string(name) + ".rest"),

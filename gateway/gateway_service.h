@@ -28,10 +28,13 @@
 #include "gateway/tick_publisher.h"
 #include "gateway/ticker_cache.h"
 
+namespace core {
+class RateBudget;
+}  // namespace core
+
 namespace gateway {
 
 class MarketFeed;
-class RateBudget;
 class RestFetcher;
 
 struct GatewayPorts {

@@ -22,7 +22,7 @@ struct RestFetcher::Call {
   std::int64_t sent_wall_us = 0;
 };
 
-RestFetcher::RestFetcher(core::Clock& clock, core::HttpClient& http, RateBudget& budget,
+RestFetcher::RestFetcher(core::Clock& clock, core::HttpClient& http, core::RateBudget& budget,
                          core::Rng rng, RestFetcherOptions options)
     : clock_(clock), http_(http), budget_(budget), rng_(rng), options_(std::move(options)) {}
 

@@ -31,9 +31,9 @@
 #include "core/http.h"
 #include "core/ports/clock.h"
 #include "core/ports/http.h"
+#include "core/rate_budget.h"
 #include "core/rng.h"
 #include "core/status.h"
-#include "gateway/rate_budget.h"
 #include "gateway/rest_get.h"
 
 namespace gateway {
@@ -48,7 +48,7 @@ struct RestFetcherOptions {
 
 class RestFetcher {
  public:
-  RestFetcher(core::Clock& clock, core::HttpClient& http, RateBudget& budget, core::Rng rng,
+  RestFetcher(core::Clock& clock, core::HttpClient& http, core::RateBudget& budget, core::Rng rng,
               RestFetcherOptions options);
   RestFetcher(const RestFetcher&) = delete;
   RestFetcher& operator=(const RestFetcher&) = delete;
@@ -69,7 +69,7 @@ class RestFetcher {
 
   core::Clock& clock_;
   core::HttpClient& http_;
-  RateBudget& budget_;
+  core::RateBudget& budget_;
   core::Rng rng_;
   RestFetcherOptions options_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

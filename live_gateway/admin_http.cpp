@@ -103,20 +103,22 @@ std::string_view approve_target(std::string_view path) {
   return id.find('/') == std::string_view::npos ? id : std::string_view();
 }
 
-core::HttpResponse admin_post(OrderService& service, std::string_view path) {
+void admin_post(OrderService& service, std::string_view path, core::HttpResponder responder) {
   std::string body;
   if (path == "/halt" || path == "/resume") {
-    path == "/halt" ? service.halt() : service.resume();
+    path == "/halt" ? service.halt("POST /halt") : service.resume();
     ObjectWriter(body).boolean("halted", service.halted()).close();
-    return json_response(200, std::move(body));
+    return responder.respond(json_response(200, std::move(body)));
   }
   std::string_view id = approve_target(path);
-  if (id.empty()) return error_response(404, "NOT_FOUND", "no such route");
-  if (std::optional<Rejection> r = service.approve(id)) {
-    return error_response(404, core::reject_code_name(r->code), r->reason);
-  }
-  ObjectWriter(body).str("approved", id).close();
-  return json_response(200, std::move(body));
+  if (id.empty()) return responder.respond(error_response(404, "NOT_FOUND", "no such route"));
+  service.approve(id, [responder, id = std::string(id)](std::optional<Rejection> r) {
+    if (r)
+      return responder.respond(error_response(404, core::reject_code_name(r->code), r->reason));
+    std::string out;
+    ObjectWriter(out).str("approved", id).close();
+    responder.respond(json_response(200, std::move(out)));
+  });
 }
 
 bool is_admin_path(std::string_view path) {
@@ -149,7 +151,7 @@ core::HttpServer::Handler make_admin_handler(OrderService& service,
         r.headers.push_back({"WWW-Authenticate", "Bearer"});
         return responder.respond(std::move(r));
       }
-      return responder.respond(admin_post(service, path));
+      return admin_post(service, path, std::move(responder));
     }
     responder.respond(error_response(404, "NOT_FOUND", "no such route"));
   };

@@ -29,6 +29,24 @@ core::Decimal or_zero(const core::Result<core::Decimal>& r) {
   return r ? *r : core::Decimal();
 }
 
+/// One of Binance's limits, kept 10 % below the exchange's figure.
+core::RateBudgetOptions budget_options(std::string limit_name, std::int64_t window_ms,
+                                       std::int64_t exchange_limit, std::string header) {
+  core::RateBudgetOptions o;
+  o.exchange = "binance";
+  o.limit_per_window = exchange_limit;
+  o.exchange_limit_per_window = exchange_limit;
+  o.window_ms = window_ms;
+  o.used_header = std::move(header);
+  o.metric_prefix = "live";
+  o.limit_name = std::move(limit_name);
+  return o;
+}
+
+bool is_new_order(std::string_view method, std::string_view path) {
+  return method == "POST" && path == "/api/v3/order";
+}
+
 }  // namespace
 
 struct LiveExecutor::Working {
@@ -71,7 +89,15 @@ LiveExecutor::LiveExecutor(core::Clock& clock, core::HttpClient& http,
       log_("live_gateway.live_executor"),
       in_doubt_total_(metrics.counter(
           "live_in_doubt_total", "Orders whose outcome became unknown and had to be looked up")),
-      origin_(core::parse_url(options_.api_url)) {}
+      origin_(core::parse_url(options_.api_url)),
+      weight_(clock, metrics,
+              budget_options("weight_1m", 60'000, options_.weight_per_min, "X-MBX-USED-WEIGHT-1M")),
+      orders_10s_(
+          clock, metrics,
+          budget_options("orders_10s", 10'000, options_.orders_per_10s, "X-MBX-ORDER-COUNT-10S")),
+      orders_1d_(clock, metrics,
+                 budget_options("orders_1d", 86'400'000, options_.orders_per_day,
+                                "X-MBX-ORDER-COUNT-1D")) {}
 
 LiveExecutor::~LiveExecutor() {
   if (poll_timer_) clock_.cancel(*poll_timer_);
@@ -108,15 +134,34 @@ void LiveExecutor::send(std::string method, std::string path, std::string params
     unsent.msg = !origin_ ? origin_.status().message : "binance keys are not set";
     return done(std::move(unsent));
   }
-  const std::int64_t now = clock_.now_us();
-  if (blocked_until_us_ > now) {  // Retry-After of a 429/418 still runs
-    clock_.call_after(blocked_until_us_ - now, [this, alive = std::weak_ptr<bool>(alive_), method,
-                                                path, params, attempt, done]() mutable {
-      if (!alive.expired())
-        send(std::move(method), std::move(path), std::move(params), attempt, std::move(done));
+  acquire(method, path,
+          [this, alive = std::weak_ptr<bool>(alive_), method, path, params, attempt,
+           done = std::move(done), unsent](core::Status granted) mutable {
+            if (alive.expired()) return;
+            if (!granted) {
+              unsent.msg = granted.message;
+              return done(std::move(unsent));
+            }
+            dispatch(std::move(method), std::move(path), std::move(params), attempt,
+                     std::move(done));
+          });
+}
+
+void LiveExecutor::acquire(const std::string& method, const std::string& path,
+                           std::function<void(core::Status)> granted) {
+  const int weight = method == "GET" && path == "/api/v3/order" ? 4 : 1;
+  if (!is_new_order(method, path)) return weight_.acquire(weight, std::move(granted));
+  weight_.acquire(weight, [this, granted = std::move(granted)](core::Status s) mutable {
+    if (!s) return granted(std::move(s));
+    orders_10s_.acquire(1, [this, granted = std::move(granted)](core::Status s) mutable {
+      if (!s) return granted(std::move(s));
+      orders_1d_.acquire(1, std::move(granted));
     });
-    return;
-  }
+  });
+}
+
+void LiveExecutor::dispatch(std::string method, std::string path, std::string params, int attempt,
+                            Done done) {
   core::HttpRequest request{method, path, {}, ""};
   if (path != "/api/v3/time") {
     const std::string query = params + (params.empty() ? "" : "&") +
@@ -125,18 +170,25 @@ void LiveExecutor::send(std::string method, std::string path, std::string params
     request.target += "?" + core::binance_signed_query(query, *keys_.secret);
     request.headers.push_back({"X-MBX-APIKEY", keys_.api_key->expose()});
   }
+  const std::int64_t sent_wall_us = clock_.wall_us();
   http_.request(
       *origin_, std::move(request), options_.request_timeout_us,
-      [this, alive = std::weak_ptr<bool>(alive_), method, path, params, attempt,
+      [this, alive = std::weak_ptr<bool>(alive_), method, path, params, attempt, sent_wall_us,
        done](core::Result<core::HttpResponse> response) mutable {
         if (alive.expired()) return;
+        if (response) {  // the budgets hold every request while a 429/418's Retry-After runs
+          weight_.observe(*response, sent_wall_us);
+          if (is_new_order(method, path)) {
+            orders_10s_.observe(*response, sent_wall_us);
+            orders_1d_.observe(*response, sent_wall_us);
+          }
+        }
         binance::Reply reply = binance::classify(response);
         metrics_
             .counter("live_exchange_requests_total", "REST requests to the exchange, by result",
                      {{"endpoint", method + " " + path}, {"code", reply.metric_code}})
             .inc();
         if (reply.outcome == binance::Outcome::kRateLimited) {
-          blocked_until_us_ = clock_.now_us() + reply.retry_after_sec * 1'000'000;
           log_.warn("binance rate limit",
                     {{"status", reply.http_status}, {"retry_after_sec", reply.retry_after_sec}});
         }

@@ -25,6 +25,13 @@
 ///   lookup's result in the reason (checked between lookups, so a lookup whose connects are
 ///   still being retried may carry it past the bound by up to its own retries).
 ///
+/// Rate limits (PROTOCOLS.md section 1) are kept BEFORE a request goes out, by three
+/// core::RateBudget (metrics `live_*` with limits weight_1m, orders_10s, orders_1d): every
+/// request takes its weight (GET /api/v3/order 4, others 1) from `weight_per_min`, and a new
+/// order also takes one from `orders_per_10s` and `orders_per_day`; each is held at 90 % of the
+/// exchange's limit and also under what X-MBX-USED-WEIGHT-1M / X-MBX-ORDER-COUNT-10S / -1D
+/// report. A request that does not fit waits (FIFO), so orders are delayed, not rejected.
+///
 /// Metrics: live_exchange_requests_total{endpoint,code} (code is the HTTP status or the
 /// transport error: unavailable, timeout, in_doubt...), live_in_doubt_total. Keys are
 /// core::Secret and appear in no log, metric or reason. Runs on `clock`'s loop thread; borrows
@@ -44,6 +51,7 @@
 #include "core/metrics.h"
 #include "core/ports/clock.h"
 #include "core/ports/http.h"
+#include "core/rate_budget.h"
 #include "core/secrets/secrets.h"
 #include "live_gateway/binance_rest.h"
 #include "live_gateway/executor.h"
@@ -58,6 +66,9 @@ struct LiveExecutorOptions {
   std::int64_t order_timeout_us = 30'000'000;    // exchanges.binance.order_timeout_sec
   std::int64_t poll_interval_us = 2'000'000;
   int recv_window_ms = 5000;
+  std::int64_t weight_per_min = 6000;  // the exchange's limits
+  std::int64_t orders_per_10s = 100;
+  std::int64_t orders_per_day = 200'000;
 
   static LiveExecutorOptions from_config(const core::LiveGatewayConfig& config);
 };
@@ -86,6 +97,10 @@ class LiveExecutor final : public Executor {
   using Done = std::function<void(binance::Reply)>;
 
   void send(std::string method, std::string path, std::string params, int attempt, Done done);
+  /// Takes the request's weight, and for a new order its place in both order counts.
+  void acquire(const std::string& method, const std::string& path,
+               std::function<void(core::Status)> granted);
+  void dispatch(std::string method, std::string path, std::string params, int attempt, Done done);
   void send_order(const std::string& id);
   void on_order_reply(const std::string& id, binance::Reply reply);
   void look_up(const std::string& id);
@@ -117,7 +132,9 @@ class LiveExecutor final : public Executor {
   core::Result<core::Url> origin_;
   std::map<std::string, std::unique_ptr<Working>> orders_;  // by client_order_id
   std::int64_t clock_offset_ms_ = 0;
-  std::int64_t blocked_until_us_ = 0;  // Retry-After of the last 429/418
+  core::RateBudget weight_;
+  core::RateBudget orders_10s_;
+  core::RateBudget orders_1d_;
   std::optional<core::TimerId> poll_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -2,11 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/codec/bus_json.h"
 #include "core/log.h"
+#include "live_gateway/control.h"
+#include "live_gateway/detail/order_service_common.h"
 
 namespace live_gateway {
 namespace {
+
+using detail::logger;
+using detail::order_key;
 
 using core::Decimal;
 using core::OrderStatus;
@@ -14,10 +22,6 @@ using core::RejectCode;
 
 const std::vector<double> kLatencyBoundsUs = {50,   100,   250,   500,    1000,   2500,
                                               5000, 10000, 25000, 100000, 1000000};
-
-std::string order_key(std::string_view account, std::string_view client_order_id) {
-  return fmt::format("{}/{}", account, client_order_id);
-}
 
 bool is_final(OrderStatus s) {
   return s == OrderStatus::kFilled || s == OrderStatus::kCanceled || s == OrderStatus::kExpired ||
@@ -42,11 +46,6 @@ Decimal plus(const Decimal& a, core::Result<Decimal> b) {
   return s ? *s : a;
 }
 
-const core::log::Logger& logger() {
-  static const core::log::Logger log("live_gateway.orders");
-  return log;
-}
-
 }  // namespace
 
 struct OrderService::Pending {
@@ -68,6 +67,7 @@ OrderServiceOptions OrderServiceOptions::from_config(const core::LiveGatewayConf
     if (e.enabled && o.default_symbol.empty()) o.default_symbol = e.default_symbol;
   });
   o.worker_id = std::move(worker_id);
+  o.instance = config.service.instance_id;
   return o;
 }
 
@@ -76,6 +76,7 @@ OrderService::OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv,
                            OrderServiceOptions options)
     : clock_(clock),
       bus_(bus),
+      kv_(kv),
       options_(std::move(options)),
       policy_(std::move(policy)),
       intake_(options_.default_symbol, options_.worker_id),
@@ -86,6 +87,7 @@ OrderService::OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv,
       latency_us_(metrics.histogram("live_order_latency_us",
                                     "Order message to submit, approval hold or rejection (us)",
                                     kLatencyBoundsUs)) {
+  if (!options_.instance.empty()) store_.emplace(kv, options_.instance);
   for (std::size_t i = 0; i < rejects_.size(); ++i) {
     auto code = static_cast<RejectCode>(i);
     rejects_[i] = &metrics.counter("live_rejects_total", "Orders rejected, by code",
@@ -95,13 +97,6 @@ OrderService::OrderService(core::Clock& clock, core::Bus& bus, core::Kv& kv,
 
 OrderService::~OrderService() {
   stop();
-}
-
-template <typename F>
-auto OrderService::guarded(F f) {
-  return [alive = std::weak_ptr<int>(alive_), f = std::move(f)](auto&&... args) mutable {
-    if (alive.lock()) f(std::forward<decltype(args)>(args)...);
-  };
 }
 
 ExecutionEvents OrderService::execution_events() {
@@ -116,35 +111,43 @@ core::Status OrderService::start(Executor& paper, Executor* live) {
                             "nats.subscribe_subject: expected {{prefix}}.*.{{action}}, got \"{}\"",
                             options_.subscribe_subject);
   }
+  const bool id_ok = options_.instance.size() <= 24 &&
+                     std::all_of(options_.instance.begin(), options_.instance.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) ||
+                              std::string_view("._:/-").find(c) != std::string_view::npos;
+                     });
+  if (!id_ok) {
+    return core::make_error(
+        core::Errc::kInvalidArgument,
+        "service.instance_id: expected at most 24 of [A-Za-z0-9._:/-], got \"{}\"",
+        options_.instance);
+  }
   paper_ = &paper;
   live_ = live;
-  auto on_order = [this](const core::BusMessage& m) { on_order_message(m); };
-  struct Sub {
-    std::string subject;
-    std::string group;
-  };
-  const Sub subs[] = {{options_.subscribe_subject, options_.queue_group},
-                      {prefix_ + ".*.cancel", ""},
-                      {prefix_ + ".*.approve", ""}};
-  for (const Sub& s : subs) {
-    core::Result<core::SubscriptionId> id = bus_.subscribe(s.subject, s.group, on_order);
+  control_subject_ = control_subject(options_.publish_subject_prefix);
+  inbox_ = bus_.new_inbox();
+  using Handler = std::function<void(const core::BusMessage&)>;
+  const std::pair<std::string, Handler> subs[] = {
+      {control_subject_, [this](const core::BusMessage& m) { on_control(m); }},
+      {inbox_ + ".*", [this](const core::BusMessage& m) { on_approved(m); }},
+      {options_.ticks_subject, [this](const core::BusMessage& m) { on_tick(m); }}};
+  for (const auto& [subject, handler] : subs) {
+    core::Result<core::SubscriptionId> id = bus_.subscribe(subject, "", handler);
     if (!id) return id.status();
     subscriptions_.push_back(*id);
   }
-  core::Result<core::SubscriptionId> ticks =
-      bus_.subscribe(options_.ticks_subject, "", [this](const core::BusMessage& m) { on_tick(m); });
-  if (!ticks) return ticks.status();
-  subscriptions_.push_back(*ticks);
+  load_state();
   return core::Status::ok();
 }
 
 void OrderService::stop() {
   for (core::SubscriptionId id : subscriptions_) (void)bus_.unsubscribe(id);
   subscriptions_.clear();
+  intake_on_ = false;
 }
 
 bool OrderService::ready() const {
-  return !subscriptions_.empty() && bus_.connected();
+  return intake_on_ && bus_.connected();
 }
 
 void OrderService::on_order_message(const core::BusMessage& msg) {
@@ -239,6 +242,7 @@ void OrderService::admit(std::shared_ptr<Pending> p) {
   latency_us_.observe(static_cast<double>(clock_.now_us() - p->t0_us));
   if (policy_.require_approval()) {
     open.status = OrderStatus::kPendingApproval;
+    store(open);
     return publish_update(update_for(open.order, OrderStatus::kPendingApproval));
   }
   submit(open);
@@ -246,23 +250,16 @@ void OrderService::admit(std::shared_ptr<Pending> p) {
 
 void OrderService::submit(OpenOrder& open) {
   open.status = OrderStatus::kAccepted;
+  store(open);
   executor_for(open.order).submit(open.order);  // may report (and erase `open`) right here
+}
+
+void OrderService::store(const OpenOrder& open) {
+  if (store_) store_->put(open);
 }
 
 Executor& OrderService::executor_for(const core::Order& order) {
   return order.paper_trading || live_ == nullptr ? *paper_ : *live_;
-}
-
-std::optional<Rejection> OrderService::approve(std::string_view client_order_id) {
-  for (auto& [key, open] : open_) {
-    if (*open.order.client_order_id == client_order_id &&
-        open.status == OrderStatus::kPendingApproval) {
-      submit(open);
-      return std::nullopt;
-    }
-  }
-  return Rejection{RejectCode::kUnknownOrder,
-                   fmt::format("no order {} is waiting for approval here", client_order_id)};
 }
 
 void OrderService::on_cancel(const std::string& account, const std::string& client_order_id) {
@@ -278,22 +275,6 @@ void OrderService::cancel_open(const std::string& key) {
   executor_for(open.order).cancel(open.order.account, *open.order.client_order_id);
 }
 
-void OrderService::halt() {
-  policy_.set_halted(true);
-  logger().warn("kill switch on: rejecting new orders, cancelling open ones",
-                {{"open_orders", open_.size()}});
-  std::vector<std::string> keys;
-  for (const auto& [key, open] : open_) keys.push_back(key);
-  for (const std::string& key : keys) {
-    if (open_.contains(key)) cancel_open(key);
-  }
-}
-
-void OrderService::resume() {
-  policy_.set_halted(false);
-  logger().warn("kill switch off: taking orders again");
-}
-
 void OrderService::finish_locally(const std::string& key, OrderStatus status) {
   on_update(update_for(open_.at(key).order, status));
 }
@@ -307,7 +288,8 @@ void OrderService::on_update(const core::OrderUpdate& u) {
   if (it == open_.end()) return;
   OpenOrder& open = it->second;
   open.status = u.status;
-  if (!is_final(u.status)) return;
+  if (!is_final(u.status)) return store(open);
+  if (store_) store_->erase(u.account, u.client_order_id);
   exposure_.settle(u.account, open.order.symbol, u.client_order_id, open.filled_usd,
                    [coid = u.client_order_id](core::Status s) {
                      if (!s) {

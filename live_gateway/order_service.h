@@ -8,6 +8,7 @@
 /// |---|---|---|
 /// | nats.subscribe_subject (`orders.*.new`) | queue group | new orders |
 /// | `{p}.*.cancel`, `{p}.*.approve` | every worker (1) | cancel, approve |
+/// | `{publish_subject_prefix}.control` | every worker | kill switch, forwarded approvals (2) |
 /// | paper.ticks_subject (`ticks.>`) | every worker | last prices, Executor::on_tick |
 /// | `{p}.{account}.{status}` | publish | every OrderUpdate (rejected: code, reason) |
 /// | `{fill_subject_prefix}.{account}` | publish | every Fill |
@@ -15,6 +16,17 @@
 /// (1) No queue group: an open order lives in one worker's executor, so a queue group would
 /// hand its cancel to the wrong worker half the time. The worker that holds the order acts,
 /// the others ignore the message (and so does everyone for an order nobody holds).
+/// (2) live_gateway/control.h. The kill switch is shared: halt() and resume() store it in the
+/// Kv (`t26:live:halt`) and broadcast it, so every worker follows; a worker reads the Kv flag
+/// before it subscribes to the intake (and again every `halt_refresh_us`, adopting a halt it
+/// missed), so a halt survives restarts. approve() of an order another worker holds is
+/// forwarded to it and answered when it replies (or UNKNOWN_ORDER after `approve_wait_us`).
+///
+/// With a non-empty `instance` the worker's open orders are kept in the Kv (open_order_store.h)
+/// and its next incarnation with the same instance takes them up at start: pending approvals
+/// are held again; paper orders died with the process, so their reservations are settled (the
+/// filled part stays as position) and they are reported `expired`; live orders may still work
+/// on the exchange, so their reservations are kept and they are logged for the operator.
 ///
 /// Metrics: live_orders_in_total, live_rejects_total{code} (ours and the executor's),
 /// live_fills_total, live_order_latency_us (message in to executor submit, pending_approval
@@ -23,6 +35,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +51,7 @@
 #include "live_gateway/client_order_ids.h"
 #include "live_gateway/executor.h"
 #include "live_gateway/exposure.h"
+#include "live_gateway/open_order_store.h"
 #include "live_gateway/order_intake.h"
 #include "live_gateway/safety_policy.h"
 
@@ -53,19 +67,16 @@ struct OrderServiceOptions {
   /// Unique per worker incarnation, 1..24 of [A-Za-z0-9._:/-]: generated client_order_ids
   /// and Kv claims carry it.
   std::string worker_id = "lg";
+  /// The same for every incarnation of one worker, unique among the workers (service.instance_id);
+  /// empty: nothing of this worker's open orders outlives it.
+  std::string instance;
+  std::int64_t approve_wait_us = 2'000'000;
+  std::int64_t halt_refresh_us = 5'000'000;
+  std::int64_t kv_retry_us = 1'000'000;
 
   /// The nats.* keys, paper.ticks_subject and the first enabled exchange's default_symbol.
   static OrderServiceOptions from_config(const core::LiveGatewayConfig& config,
                                          std::string worker_id);
-};
-
-/// An order this worker holds: waiting for approval or working in an executor.
-struct OpenOrder {
-  core::Order order;
-  core::OrderStatus status = core::OrderStatus::kPendingApproval;
-  core::Decimal notional_usd;  // reserved in Exposure
-  core::Decimal filled_qty;
-  core::Decimal filled_usd;
 };
 
 /// Net quantity (buys minus sells) and traded notional per (account, symbol), from this
@@ -88,22 +99,28 @@ class OrderService {
 
   /// The callbacks to build the executors with (they may run inside submit/cancel/on_tick).
   ExecutionEvents execution_events();
-  /// Subscribes and starts taking orders. `live` is null when live trading is off; orders with
-  /// paper_trading true go to `paper`. Both must outlive the service. kInvalidArgument for a
-  /// subscribe_subject that is not `{prefix}.*.{action}`; bus errors unchanged.
+  /// Subscribes to the control subject and the ticks, reads the kill switch and this
+  /// instance's open orders from the Kv (retried every kv_retry_us while it fails), then
+  /// subscribes to the intake: ready() from then on. `live` is null when live trading is off;
+  /// orders with paper_trading true go to `paper`. Both must outlive the service.
+  /// kInvalidArgument for a subscribe_subject that is not `{prefix}.*.{action}`; bus errors
+  /// unchanged.
   core::Status start(Executor& paper, Executor* live);
   /// Unsubscribes; open orders stay with their executors.
   void stop();
 
-  /// Approves a pending order by client_order_id (any account): kUnknownOrder when this worker
-  /// holds no such pending order.
-  std::optional<Rejection> approve(std::string_view client_order_id);
-  /// Kill switch: new orders are rejected with kKillSwitch, open ones are cancelled.
-  void halt();
-  void resume();
+  /// Approves a pending order by client_order_id (any account), held here or by another
+  /// worker. `done` gets nullopt once the holder submitted it, kUnknownOrder when no worker
+  /// answered within approve_wait_us. Runs on the loop, possibly inside this call.
+  void approve(std::string_view client_order_id,
+               std::function<void(std::optional<Rejection>)> done);
+  /// Kill switch for every worker: new orders are rejected with kKillSwitch, open ones are
+  /// cancelled. `by` says who (logged, stored with the flag).
+  void halt(std::string_view reason = "halt requested", std::string_view by = "");
+  void resume(std::string_view by = "");
   bool halted() const { return policy_.halted(); }
 
-  /// Started and the bus is connected.
+  /// Taking orders (the Kv state is read, the intake subscribed) and the bus is connected.
   bool ready() const;
   std::vector<OpenOrder> open_orders() const;
   std::vector<Position> positions() const;
@@ -112,6 +129,16 @@ class OrderService {
  private:
   struct Pending;  // an order between intake and admission (Kv round trips)
 
+  void load_state();
+  void restore(std::vector<OpenOrder> orders);
+  void start_intake();
+  void refresh_halt();
+  void adopt_halt(const std::string& record);
+  void on_control(const core::BusMessage& msg);
+  void on_approved(const core::BusMessage& msg);
+  bool approve_here(std::string_view client_order_id);
+  void apply_halt(bool on, std::string_view reason, std::string_view by);
+  void store(const OpenOrder& open);
   void on_order_message(const core::BusMessage& msg);
   void on_new(const std::string& account, const std::string& body);
   void on_cancel(const std::string& account, const std::string& client_order_id);
@@ -132,14 +159,28 @@ class OrderService {
   template <typename F>
   auto guarded(F f);
 
+  struct Forwarded {  // an approve() waiting for another worker's answer
+    std::function<void(std::optional<Rejection>)> done;
+    core::TimerId timer = 0;
+  };
+
   core::Clock& clock_;
   core::Bus& bus_;
+  core::Kv& kv_;
   OrderServiceOptions options_;
   SafetyPolicy policy_;
   OrderIntake intake_;
   ClientOrderIds ids_;
   Exposure exposure_;
+  std::optional<OpenOrderStore> store_;  // with an instance
   std::string prefix_;
+  std::string control_subject_;
+  std::string halt_key_ = "t26:live:halt";
+  std::string inbox_;
+  std::uint64_t control_seq_ = 0;  // control messages seen: a Kv read older than one is stale
+  std::uint64_t next_forward_ = 0;
+  std::map<std::string, Forwarded> forwarded_;  // by reply subject
+  bool intake_on_ = false;
   Executor* paper_ = nullptr;
   Executor* live_ = nullptr;
   std::vector<core::SubscriptionId> subscriptions_;

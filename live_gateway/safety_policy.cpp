@@ -48,7 +48,7 @@ core::Result<SafetyPolicy> SafetyPolicy::make(const core::SafetyConfig& safety,
   p.paper_only_ = safety.paper_trading_only;
   p.require_approval_ = safety.require_manual_approval;
   p.halted_ = safety.kill_switch;
-  p.allowlist_.insert(safety.symbols_allowlist.begin(), safety.symbols_allowlist.end());
+  p.allowlist_.insert(safety.symbols_allowed.begin(), safety.symbols_allowed.end());
   p.symbols_ = std::move(symbols);
   return p;
 }
@@ -65,7 +65,7 @@ std::variant<Decimal, Rejection> SafetyPolicy::check(core::Order& order,
   }
   if (!allowlist_.contains(order.symbol)) {
     return Rejection{RejectCode::kSymbolNotAllowed,
-                     fmt::format("symbol {} is not in safety.symbols_allowlist", order.symbol)};
+                     fmt::format("symbol {} is not in safety.symbols_allowed", order.symbol)};
   }
   if (!symbols_.empty() && !symbols_.contains(order.symbol)) {
     return Rejection{RejectCode::kInvalidOrder,

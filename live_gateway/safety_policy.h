@@ -9,7 +9,7 @@
 /// |---|---|---|
 /// | kill switch | safety.kill_switch, POST /halt | kKillSwitch |
 /// | paper only (1) | safety.paper_trading_only | kPaperOnly |
-/// | allowlist | safety.symbols_allowlist | kSymbolNotAllowed |
+/// | allowlist | safety.symbols_allowed | kSymbolNotAllowed |
 /// | known symbol | exchangeInfo (execution.validate_orders) | kInvalidOrder |
 /// | reference price (2) | a market order needs a last tick | kNoMarketData |
 /// | order size (2) | safety.max_order_size_usd | kMaxOrderSize |

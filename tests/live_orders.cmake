@@ -3,6 +3,7 @@
 t26_test(live_orders_test LABELS unit
          SOURCES live_gateway/safety_policy_test.cpp live_gateway/order_intake_test.cpp
                  live_gateway/order_service_test.cpp live_gateway/admin_http_test.cpp
+                 live_gateway/shared_control_test.cpp
          LIBS t26_live_gateway t26_sim)
 
 # Two workers in one queue group, random orders, fills, cancels and crash/restarts: the sum of

@@ -23,7 +23,7 @@ void bind_safety(Binder& b, SafetyConfig& s) {
   b.decimal("max_order_size_usd", s.max_order_size_usd);
   b.decimal("max_position_size_usd", s.max_position_size_usd);
   b.flag("require_manual_approval", s.require_manual_approval);
-  b.list("symbols_allowlist", s.symbols_allowlist, Text::kToken);
+  b.list("symbols_allowed", s.symbols_allowed, Text::kToken);
   b.flag("kill_switch", s.kill_switch);
   b.decimal("price_band_pct", s.price_band_pct);
 }
@@ -32,6 +32,7 @@ void bind(Binder& b, LiveGatewayConfig& c) {
   b.section("service", [&](Binder& s) {
     config_detail::bind_service_basics(s, c.service);
     s.choice("mode", c.service.mode, {"paper", "live"});
+    s.text("instance_id", c.service.instance_id, Text::kAny);
   });
   b.section("nats", [&](Binder& s) {
     config_detail::bind_nats_connection(s, c.nats);
@@ -81,12 +82,13 @@ std::string config_summary(const LiveGatewayConfig& c) {
   return fmt::format(
       "service={} mode={} paper_trading_only={} port={} nats={} jetstream={} subscribe={} "
       "queue_group={} exchanges={} max_order_size_usd={} max_position_size_usd={} "
-      "kill_switch={} allowlist=[{}] metrics_port={} trace={}",
+      "kill_switch={} symbols_allowed=[{}] instance_id={} metrics_port={} trace={}",
       c.service.name, c.service.mode, c.safety.paper_trading_only, c.service.port,
       config_detail::mask_credentials(c.nats.url), c.nats.jetstream, c.nats.subscribe_subject,
       c.nats.queue_group, exchanges.empty() ? "none" : exchanges, c.safety.max_order_size_usd,
       c.safety.max_position_size_usd, c.safety.kill_switch,
-      fmt::join(c.safety.symbols_allowlist, " "), c.monitoring.metrics_port,
+      fmt::join(c.safety.symbols_allowed, " "),
+      c.service.instance_id.empty() ? "none" : c.service.instance_id, c.monitoring.metrics_port,
       c.trace.path.empty() ? "off" : c.trace.path);
 }
 

@@ -12,6 +12,7 @@
 /// | service.name, .port, .log_level | | "live-gateway", 8200, "INFO" |
 /// | service.log_format (+) | plain or json | "plain" |
 /// | service.mode | paper or live | "paper" |
+/// | service.instance_id (+) | this worker across restarts (1) | "" |
 /// | nats.url | | "nats://nats:4222" |
 /// | nats.subscribe_subject | order intake | "orders.*.new" |
 /// | nats.publish_subject_prefix | status to `{prefix}.{account}.{status}` | "orders" |
@@ -28,13 +29,18 @@
 /// | safety.paper_trading_only | | true |
 /// | safety.max_order_size_usd, .max_position_size_usd | decimal strings | "1000", "10000" |
 /// | safety.require_manual_approval | | false |
-/// | safety.symbols_allowlist (+) | others rejected; empty rejects all | BTCUSDT ETHUSDT SOLUSDT |
+/// | safety.symbols_allowed (+) | others rejected; empty rejects all | BTCUSDT ETHUSDT SOLUSDT |
 /// | safety.kill_switch (+) | reject every new order | false |
 /// | safety.price_band_pct (+) | max distance of a limit from the last tick, % | "5" |
 /// | paper.slippage_bps (+) | market orders fill this far through the touch | "2" |
 /// | paper.fee_bps (+) | fee charged on paper fills, in the quote asset | "10" |
 /// | paper.ticks_subject (+) | ticks the paper engine fills from | "ticks.>" |
 /// | trace.path (+) | see TraceConfig | "" |
+///
+/// (1) Unique among the workers and the same for each incarnation of one (1..24 of
+/// [A-Za-z0-9._:/-]): its open orders are kept in Valkey under it, so a restarted worker takes
+/// up its pending approvals and settles what its orders reserved. Empty: nothing outlives the
+/// process (reservations of its orders stay reserved).
 #pragma once
 
 #include <string>
@@ -52,6 +58,7 @@ struct LiveServiceConfig {
   std::string log_level = "INFO";
   std::string log_format = "plain";
   std::string mode = "paper";
+  std::string instance_id;
 };
 
 struct LiveNatsConfig {
@@ -108,7 +115,7 @@ struct SafetyConfig {
   std::string max_order_size_usd = "1000";
   std::string max_position_size_usd = "10000";
   bool require_manual_approval = false;
-  std::vector<std::string> symbols_allowlist{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+  std::vector<std::string> symbols_allowed{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
   bool kill_switch = false;
   std::string price_band_pct = "5";
 };

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/kv_scripts.h"
-#include "gateway/rate_budget.h"
+#include "core/rate_budget.h"
 #include "sim/mockex/rate_limits.h"
 #include "sim/sim_clock.h"
 #include "sim/sim_kv.h"
@@ -17,12 +17,13 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000;
 constexpr std::int64_t kMs = 1'000;
 
-gateway::RateBudgetOptions options(std::int64_t rate_limit_per_min,
-                                   std::int64_t exchange_weight_per_min = 0) {
-  gateway::RateBudgetOptions o;
+core::RateBudgetOptions options(std::int64_t rate_limit_per_min,
+                                std::int64_t exchange_weight_per_min = 0) {
+  core::RateBudgetOptions o;
   o.exchange = "binance";
-  o.rate_limit_per_min = rate_limit_per_min;
-  o.exchange_weight_per_min = exchange_weight_per_min;
+  o.limit_per_window = rate_limit_per_min;
+  o.metric_prefix = "gateway";
+  o.exchange_limit_per_window = exchange_weight_per_min;
   return o;
 }
 
@@ -60,7 +61,7 @@ TEST_CASE("RateBudget grants up to its limit per minute, then waits for the slid
           "[gateway][budget]") {
   sim::SimClock clock;  // starts on a minute boundary
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, options(10));
+  core::RateBudget budget(clock, metrics, options(10));
   Grants g(clock);
   for (int i = 0; i < 6; ++i) budget.acquire(2, g.sink());
   clock.run_for(0);
@@ -80,7 +81,7 @@ TEST_CASE("RateBudget refuses when its queue is full or the weight can never fit
   core::metrics::Registry metrics;
   auto o = options(4);
   o.queue_max = 2;
-  gateway::RateBudget budget(clock, metrics, o);
+  core::RateBudget budget(clock, metrics, o);
   Grants g(clock);
   budget.acquire(4, g.sink());
   budget.acquire(4, g.sink());
@@ -98,16 +99,16 @@ TEST_CASE("RateBudget refuses when its queue is full or the weight can never fit
 TEST_CASE("RateBudget keeps the headroom below the exchange's own limit", "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  CHECK(gateway::RateBudget(clock, metrics, options(1200, 6000)).limit_per_min() == 1200);
-  CHECK(gateway::RateBudget(clock, metrics, options(10000, 6000)).limit_per_min() == 5400);
-  CHECK(gateway::RateBudget(clock, metrics, options(10000)).limit_per_min() == 10000);
+  CHECK(core::RateBudget(clock, metrics, options(1200, 6000)).limit() == 1200);
+  CHECK(core::RateBudget(clock, metrics, options(10000, 6000)).limit() == 5400);
+  CHECK(core::RateBudget(clock, metrics, options(10000)).limit() == 10000);
 }
 
 TEST_CASE("RateBudget waits for the next minute when the exchange reports its weight spent",
           "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, options(1000, 100));  // 90 with the headroom
+  core::RateBudget budget(clock, metrics, options(1000, 100));  // 90 with the headroom
   clock.run_for(kSecond);
   budget.observe(response(200, {{"x-mbx-used-weight-1m", "88"}}));
   CHECK(metric(metrics, "gateway_exchange_weight_used") == 88);
@@ -131,7 +132,7 @@ TEST_CASE("RateBudget stops for exactly Retry-After after a 429, and after a 418
           "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, options(1000));
+  core::RateBudget budget(clock, metrics, options(1000));
   clock.run_for(3 * kSecond);
   budget.observe(response(429, {{"Retry-After", "7"}, {"X-MBX-USED-WEIGHT-1M", "1000"}}));
   CHECK(budget.stopped());
@@ -162,8 +163,8 @@ TEST_CASE("Two RateBudgets sharing one Valkey together grant exactly the shared 
   sim::SimKv kv(clock);
   kv.set_latency_us(500);
   core::metrics::Registry metrics_a, metrics_b;
-  gateway::RateBudget a(clock, metrics_a, options(20), &kv);
-  gateway::RateBudget b(clock, metrics_b, options(20), &kv);
+  core::RateBudget a(clock, metrics_a, options(20), &kv);
+  core::RateBudget b(clock, metrics_b, options(20), &kv);
   Grants ga(clock), gb(clock);
   for (int i = 0; i < 40; ++i) {
     a.acquire(1, ga.sink());
@@ -191,7 +192,7 @@ TEST_CASE("A shared RateBudget falls back to its local window while Valkey is do
   sim::SimKv kv(clock);
   kv.set_available(false);
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, options(10), &kv);
+  core::RateBudget budget(clock, metrics, options(10), &kv);
   Grants g(clock);
   for (int i = 0; i < 6; ++i) budget.acquire(2, g.sink());
   clock.run_for(kSecond);
@@ -219,8 +220,8 @@ TEST_CASE("A 429 seen by one shared RateBudget stops the other's grants for its 
   sim::SimKv kv(clock);
   kv.set_latency_us(500);
   core::metrics::Registry metrics_a, metrics_b;
-  gateway::RateBudget a(clock, metrics_a, options(1000), &kv);
-  gateway::RateBudget b(clock, metrics_b, options(1000), &kv);
+  core::RateBudget a(clock, metrics_a, options(1000), &kv);
+  core::RateBudget b(clock, metrics_b, options(1000), &kv);
   clock.run_for(3 * kSecond);
   a.observe(response(429, {{"Retry-After", "7"}}));
   clock.run_for(10 * kMs);  // the stop reaches Valkey
@@ -246,8 +247,8 @@ TEST_CASE("A 429 seen by one shared RateBudget stops the other's grants for its 
 TEST_CASE("A local RateBudget's 429 stops only itself", "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics_a, metrics_b;
-  gateway::RateBudget a(clock, metrics_a, options(1000));
-  gateway::RateBudget b(clock, metrics_b, options(1000));
+  core::RateBudget a(clock, metrics_a, options(1000));
+  core::RateBudget b(clock, metrics_b, options(1000));
   a.observe(response(429, {{"Retry-After", "7"}}));
   Grants gb(clock);
   b.acquire(1, gb.sink());
@@ -261,7 +262,7 @@ namespace {
 /// every second through its RateBudget; the request and its answer take `hop_us` each way.
 struct Poller {
   sim::SimClock& clock;
-  gateway::RateBudget& budget;
+  core::RateBudget& budget;
   sim::mockex::RateLimiter& exchange;
   std::int64_t hop_us;
   std::map<int, int> answers;  // http status -> count
@@ -299,8 +300,8 @@ TEST_CASE("Two shared RateBudgets over the exchange's limit get its 429 but neve
   limits.weight_per_minute = 100;
   sim::mockex::RateLimiter exchange(limits);
   core::metrics::Registry metrics_a, metrics_b;
-  gateway::RateBudget a(clock, metrics_a, options(160), &kv);
-  gateway::RateBudget b(clock, metrics_b, options(160), &kv);
+  core::RateBudget a(clock, metrics_a, options(160), &kv);
+  core::RateBudget b(clock, metrics_b, options(160), &kv);
   Poller pa{clock, a, exchange, 5 * kMs, {}};
   Poller pb{clock, b, exchange, 5 * kMs, {}};
   pa.start(0);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../mockex/mockex_world.h"
-#include "gateway/rate_budget.h"
+#include "core/rate_budget.h"
 #include "gateway/rest_fetcher.h"
 
 namespace {
@@ -15,12 +15,13 @@ constexpr std::int64_t kSecond = 1'000'000;
 const std::string kPrice = "/api/v3/ticker/price?symbol=BTCUSDT";  // weight 2 (PROTOCOLS 1.2)
 constexpr int kPriceWeight = 2;
 
-gateway::RateBudgetOptions budget_options(std::int64_t rate_limit_per_min,
-                                          std::int64_t exchange_weight_per_min) {
-  gateway::RateBudgetOptions o;
+core::RateBudgetOptions budget_options(std::int64_t rate_limit_per_min,
+                                       std::int64_t exchange_weight_per_min) {
+  core::RateBudgetOptions o;
   o.exchange = "binance";
-  o.rate_limit_per_min = rate_limit_per_min;
-  o.exchange_weight_per_min = exchange_weight_per_min;
+  o.limit_per_window = rate_limit_per_min;
+  o.metric_prefix = "gateway";
+  o.exchange_limit_per_window = exchange_weight_per_min;
   return o;
 }
 
@@ -103,7 +104,7 @@ TEST_CASE("A client hammering through RateBudget and RestFetcher never gets a 42
   config.rate_limits.weight_per_minute = 100;
   mockex_test::MockexWorld w(config);
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(w.clock, metrics, budget_options(1200, 100));  // grants 90/min
+  core::RateBudget budget(w.clock, metrics, budget_options(1200, 100));  // grants 90/min
   gateway::RestFetcher fetcher(w.clock, w.client, budget, core::Rng(5),
                                {core::Url{"http", "server", w.port, ""}});
   Hammer hammer(fetcher, w.clock, 5 * 60 * kSecond);
@@ -131,7 +132,7 @@ TEST_CASE("A 429 from mockex stops the budget for its Retry-After and never lead
   mockex_test::MockexWorld w(config);
   core::metrics::Registry metrics;
   // Our own limit is above the exchange's, which we do not know: mockex will say 429.
-  gateway::RateBudget budget(w.clock, metrics, budget_options(1000, 0));
+  core::RateBudget budget(w.clock, metrics, budget_options(1000, 0));
   gateway::RestFetcher fetcher(w.clock, w.client, budget, core::Rng(5),
                                {core::Url{"http", "server", w.port, ""}});
   Hammer hammer(fetcher, w.clock, 150 * kSecond);
@@ -151,7 +152,7 @@ TEST_CASE("RestFetcher retries a 5xx three times with 1-10 s backoff, then hands
           "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, budget_options(1200, 6000));
+  core::RateBudget budget(clock, metrics, budget_options(1200, 6000));
   FakeExchange ex(clock, {status(503)});
   gateway::RestFetcher fetcher(clock, ex, budget, core::Rng(11), {core::Url{"http", "x", 80, ""}});
   Fetched f;
@@ -187,7 +188,7 @@ TEST_CASE("RestFetcher retries a refused connection three times, then gives kUna
           "[gateway][budget]") {
   mockex_test::MockexWorld w;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(w.clock, metrics, budget_options(1200, 6000));
+  core::RateBudget budget(w.clock, metrics, budget_options(1200, 6000));
   gateway::RestFetcher fetcher(w.clock, w.client, budget, core::Rng(5),
                                {core::Url{"http", "server", 9, ""}});  // nobody listens
   Fetched f;
@@ -204,7 +205,7 @@ TEST_CASE("RestFetcher hands a 400 back at once and a 429 after the budget noted
           "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, budget_options(1200, 6000));
+  core::RateBudget budget(clock, metrics, budget_options(1200, 6000));
   FakeExchange ex(clock, {status(400), status(429, {{"Retry-After", "7"}}), status(200)});
   gateway::RestFetcher fetcher(clock, ex, budget, core::Rng(5), {core::Url{"http", "x", 80, ""}});
   Fetched bad, limited, ok;
@@ -226,7 +227,7 @@ TEST_CASE("RestFetcher hands a 400 back at once and a 429 after the budget noted
 TEST_CASE("RestFetcher recovers when a 5xx is followed by a 200", "[gateway][budget]") {
   sim::SimClock clock;
   core::metrics::Registry metrics;
-  gateway::RateBudget budget(clock, metrics, budget_options(1200, 6000));
+  core::RateBudget budget(clock, metrics, budget_options(1200, 6000));
   FakeExchange ex(clock, {status(502), status(200)});
   gateway::RestFetcher fetcher(clock, ex, budget, core::Rng(5), {core::Url{"http", "x", 80, ""}});
   Fetched f;

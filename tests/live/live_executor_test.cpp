@@ -3,6 +3,8 @@
 // before anything is resent, so exactly one order exists; unknown past order_timeout fails.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "live_gateway/live_executor.h"
@@ -46,7 +48,9 @@ core::Order limit_buy(const std::string& id, const char* price, const char* qty 
 
 /// A MockexWorld seeded with a BTCUSDT book and trade, and a LiveExecutor pointed at it.
 struct LiveWorld {
-  explicit LiveWorld(live_gateway::LiveExecutorOptions o = options()) {
+  explicit LiveWorld(live_gateway::LiveExecutorOptions o = options(),
+                     sim::mockex::MockexConfig config = mockex_test::default_config())
+      : w(std::move(config)) {
     w.feed_ws(kBook);
     w.feed_ws(kTrade);
     o.api_url = "http://server:" + std::to_string(w.port);
@@ -299,4 +303,92 @@ TEST_CASE("A 429 rejects the order RATE_LIMITED and holds the next request until
   CHECK(lw.updates.back().status == S::kFilled);
   CHECK(lw.w.clock.now_us() - start >= 5 * kSecond);
   CHECK(lw.mockex_metric("mockex_orders_total 1"));
+}
+
+namespace {
+
+/// mockex with small limits (weight 10 per minute, 5 new orders per 10 s) and an executor that
+/// knows them; polls rare enough not to matter.
+LiveWorld small_limits_world() {
+  sim::mockex::MockexConfig c = mockex_test::default_config();
+  c.rate_limits.weight_per_minute = 10;
+  c.rate_limits.orders_per_10s = 5;
+  live_gateway::LiveExecutorOptions o = LiveWorld::options();
+  o.weight_per_min = 10;
+  o.orders_per_10s = 5;
+  o.poll_interval_us = 600 * kSecond;
+  o.order_timeout_us = 600 * kSecond;
+  return LiveWorld(o, c);
+}
+
+std::size_t count_status(const LiveWorld& lw, core::OrderStatus status) {
+  return static_cast<std::size_t>(std::count_if(lw.updates.begin(), lw.updates.end(),
+                                                [&](const auto& u) { return u.status == status; }));
+}
+
+/// live_rest_budget_wait_total for one of the executor's limits.
+double budget_waits(LiveWorld& lw, const std::string& limit) {
+  const std::string text = lw.metrics.render_prometheus();
+  const std::string key =
+      R"(live_rest_budget_wait_total{exchange="binance",limit=")" + limit + "\"} ";
+  const auto at = text.find(key);
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
+}
+
+bool any_429(LiveWorld& lw) {
+  return lw.w.exchange->metrics().render_prometheus().find("code=\"429\"") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "At small weight and order-count limits the executor never gets a 429: orders wait "
+    "for the windows instead of being rejected",
+    "[live][executor][budget]") {
+  LiveWorld lw = small_limits_world();
+  lw.executor->start();
+  const std::int64_t t0 = lw.w.clock.now_us();
+  for (int i = 0; i < 12; ++i) lw.executor->submit(limit_buy(fmt::format("slow-{}", i), "50000"));
+  REQUIRE(
+      lw.w.clock.run_until([&] { return count_status(lw, S::kAccepted) == 12; }, 600 * kSecond));
+  CHECK(count_status(lw, S::kRejected) == 0);
+  CHECK(count_status(lw, S::kFailed) == 0);
+  CHECK_FALSE(any_429(lw));
+  // 13 requests at 9 weight per minute (10 less the headroom), 12 orders at 4 per 10 s.
+  CHECK(lw.w.clock.now_us() - t0 >= 10 * kSecond);
+  CHECK(budget_waits(lw, "weight_1m") > 0);
+  CHECK(budget_waits(lw, "orders_10s") > 0);
+  CHECK(lw.metric(R"(live_exchange_429_total{exchange="binance",limit="weight_1m"} 0)"));
+}
+
+TEST_CASE(
+    "The executor holds new orders when X-MBX-ORDER-COUNT-10S says another client on the "
+    "account has used the window",
+    "[live][executor][budget]") {
+  sim::mockex::MockexConfig c = mockex_test::default_config();
+  c.rate_limits.orders_per_10s = 5;
+  live_gateway::LiveExecutorOptions o = LiveWorld::options();
+  o.orders_per_10s = 5;
+  o.poll_interval_us = 600 * kSecond;
+  o.order_timeout_us = 600 * kSecond;
+  LiveWorld lw(o, c);
+  lw.executor->start();
+  lw.w.clock.run_for(kSecond);
+  for (int i = 0; i < 3; ++i) {  // another client of the same account: 3 of the 5
+    auto r = lw.w.send_signed("POST", "/api/v3/order",
+                              fmt::format("symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&"
+                                          "quantity=0.01&price=50000&newClientOrderId=other-{}",
+                                          i));
+    REQUIRE(r.status == 200);
+  }
+  // One at a time, so each is sent knowing the count the previous answer reported (requests
+  // already in flight cannot learn it). Trusting only our own count, the third would get 429.
+  for (std::size_t i = 0; i < 6; ++i) {
+    lw.executor->submit(limit_buy(fmt::format("held-{}", i), "50000"));
+    REQUIRE(lw.w.clock.run_until([&] { return count_status(lw, S::kAccepted) == i + 1; },
+                                 60 * kSecond));
+  }
+  CHECK_FALSE(any_429(lw));
+  CHECK(count_status(lw, S::kRejected) == 0);
+  CHECK(budget_waits(lw, "orders_10s") >= 1);
 }

@@ -40,8 +40,20 @@ struct FakeLedger {
 
 class FakeExecutor final : public live_gateway::Executor {
  public:
-  FakeExecutor(live_gateway::ExecutionEvents events, FakeLedger& ledger, std::string worker)
-      : events_(std::move(events)), ledger_(ledger), worker_(std::move(worker)) {}
+  /// `dies_with_worker`: like the paper engine, its orders end when it is destroyed (a worker
+  /// crash); what they filled stays. Otherwise (a live exchange) they stay open.
+  FakeExecutor(live_gateway::ExecutionEvents events, FakeLedger& ledger, std::string worker,
+               bool dies_with_worker = false)
+      : events_(std::move(events)),
+        ledger_(ledger),
+        worker_(std::move(worker)),
+        dies_with_worker_(dies_with_worker) {}
+  ~FakeExecutor() override {
+    if (!dies_with_worker_) return;
+    for (const std::string& id : mine_) ledger_.orders.at(id).open = false;
+  }
+  FakeExecutor(const FakeExecutor&) = delete;
+  FakeExecutor& operator=(const FakeExecutor&) = delete;
 
   void submit(const core::Order& order) override {
     FakeOrderRecord record;
@@ -113,6 +125,7 @@ class FakeExecutor final : public live_gateway::Executor {
   FakeLedger& ledger_;
   std::string worker_;
   std::vector<std::string> mine_;
+  bool dies_with_worker_ = false;
   int fills_ = 0;
 };
 

@@ -77,4 +77,14 @@ TEST_CASE(
             .find(R"("client_order_id":"halted-1","account":"test_account","symbol":"BTCUSDT",)"
                   R"("status":"rejected","code":"KILL_SWITCH")") != std::string::npos);
   CHECK(contains(probe.bodies("fills.test_account"), "halted-1") == false);
+
+  // A second worker started now reads the switch from Valkey before it takes orders; /resume
+  // on it reaches the first one over NATS.
+  lgtest::LiveGateway second(backends, closed, {"--set", "execution.validate_orders=false"},
+                             {"ADMIN_TOKEN=contract-admin-token"});
+  if (!second.wait_ready(15s)) FAIL(second.log());
+  CHECK(second.get("/ready").find(R"("halted":true)") != std::string::npos);
+  CHECK(second.post("/resume", "contract-admin-token") == 200);
+  CHECK(probe.wait_for(
+      [&] { return gateway.get("/ready").find(R"("halted":false)") != std::string::npos; }, 5s));
 }

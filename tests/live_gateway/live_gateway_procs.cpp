@@ -124,6 +124,12 @@ int LiveGateway::post(const std::string& path, const std::string& token) const {
   return r ? r->status : -1;
 }
 
+std::string LiveGateway::get(const std::string& path) const {
+  httplib::Client client("127.0.0.1", http_port_);
+  const auto r = client.Get(path);
+  return r ? r->body : std::string();
+}
+
 BusProbe::BusProbe(const std::string& url) : bus_(clock_, probe_options(url)) {
   if (!wait_for([&] { return bus_.connected(); }, 10s))
     throw std::runtime_error("the test's NATS connection did not come up: " + url);

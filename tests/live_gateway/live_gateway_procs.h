@@ -62,6 +62,8 @@ class LiveGateway {
   /// POST `path` with `Authorization: Bearer <token>` unless token is empty; the status, or
   /// -1 without an answer.
   int post(const std::string& path, const std::string& token) const;
+  /// GET `path`: the body, or empty without an answer.
+  std::string get(const std::string& path) const;
 
  private:
   std::string log_path_;

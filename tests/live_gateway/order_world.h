@@ -26,6 +26,9 @@ struct WorkerSetup {
   core::LiveGatewayConfig config;
   live_gateway::SymbolTable symbols;
   bool live = false;  // give the service a live executor too
+  /// Each worker's instance id is its host name, the same after a restart (open orders kept
+  /// in the Kv); otherwise none (nothing outlives an incarnation).
+  bool stable_instance = false;
 };
 
 inline core::BusOptions bus_options(const std::string& name) {
@@ -39,12 +42,17 @@ struct Worker final : sim::Process {
   Worker(sim::HostEnv& env, const WorkerSetup& setup, FakeLedger& ledger)
       : bus(env.make_bus(bus_options(env.name))),
         kv(env.make_kv()),
-        service(env.clock, *bus, *kv, metrics, policy(setup),
-                live_gateway::OrderServiceOptions::from_config(
-                    setup.config, env.name + "." + std::to_string(env.incarnation))),
-        paper(service.execution_events(), ledger, env.name),
+        service(env.clock, *bus, *kv, metrics, policy(setup), options(env, setup)),
+        paper(service.execution_events(), ledger, env.name, true),
         live(service.execution_events(), ledger, env.name + "-live") {
     REQUIRE(service.start(paper, setup.live ? &live : nullptr).is_ok());
+  }
+  static live_gateway::OrderServiceOptions options(const sim::HostEnv& env,
+                                                   const WorkerSetup& setup) {
+    auto o = live_gateway::OrderServiceOptions::from_config(
+        setup.config, env.name + "." + std::to_string(env.incarnation));
+    if (setup.stable_instance) o.instance = env.name;
+    return o;
   }
   static live_gateway::SafetyPolicy policy(const WorkerSetup& setup) {
     auto p = live_gateway::SafetyPolicy::make(setup.config.safety, setup.symbols);

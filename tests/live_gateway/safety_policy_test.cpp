@@ -107,7 +107,7 @@ TEST_CASE(
   CHECK(code_of(p, o, dec("45000"), false) == RejectCode::kPaperOnly);
 }
 
-TEST_CASE("SafetyPolicy rejects a symbol outside symbols_allowlist and passes one inside",
+TEST_CASE("SafetyPolicy rejects a symbol outside symbols_allowed and passes one inside",
           "[live_gateway][safety]") {
   SafetyPolicy p = make({});
   CHECK(code_of(p, limit("DOGEUSDT", "10", "0.2"), dec("0.2")) == RejectCode::kSymbolNotAllowed);
@@ -153,7 +153,7 @@ TEST_CASE(
 TEST_CASE("SafetyPolicy rejects an allowed symbol the exchange does not list as INVALID_ORDER",
           "[live_gateway][safety]") {
   core::SafetyConfig s;
-  s.symbols_allowlist.push_back("NOPEUSDT");
+  s.symbols_allowed.push_back("NOPEUSDT");
   SafetyPolicy p = make(s, recorded_symbols());
   CHECK(code_of(p, limit("NOPEUSDT", "1", "10"), dec("10")) == RejectCode::kInvalidOrder);
 }
@@ -167,4 +167,21 @@ TEST_CASE("SafetyPolicy refuses a limit that is not a decimal, naming the key",
   CHECK(p.status().code == core::Errc::kConfig);
   CHECK(p.status().message ==
         "safety.max_position_size_usd: expected a non-negative decimal, got \"ten\"");
+}
+
+TEST_CASE(
+    "The allowed symbols are read from safety.symbols_allowed; the old key name fails "
+    "naming its path",
+    "[live_gateway][safety]") {
+  core::LoadOptions ok;
+  ok.yaml_text = "safety:\n  symbols_allowed: [ETHUSDT]\n";
+  auto c = core::load_live_gateway_config(ok);
+  REQUIRE(c.is_ok());
+  CHECK(c->safety.symbols_allowed == std::vector<std::string>{"ETHUSDT"});
+  core::LoadOptions old = ok;
+  old.yaml_text = "safety:\n  symbols_allowlist: [ETHUSDT]\n";
+  auto bad = core::load_live_gateway_config(old);
+  REQUIRE_FALSE(bad.is_ok());
+  CHECK(bad.status().code == core::Errc::kConfig);
+  CHECK(bad.status().message.find("unknown key 'safety.symbols_allowlist'") != std::string::npos);
 }

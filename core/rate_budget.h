@@ -1,16 +1,19 @@
-/// @file gateway/rate_budget.h
-/// @brief RateBudget: the outbound REST weight budget for ONE exchange, so the gateway stays
-/// under its own `rate_limit_per_min`, under what the exchange's weight headers report, and
-/// never provokes a 418.
+/// @file core/rate_budget.h
+/// @brief RateBudget: one outbound REST limit of ONE exchange (a weight per minute, or a count
+/// of new orders per 10 s or per day), held BEFORE a request would cross it, so a client stays
+/// under its own limit, under what the exchange's headers report, and never provokes a 418.
+/// The market-data gateway keeps one per exchange (weight); live_gateway's LiveExecutor keeps
+/// three for Binance (weight per minute, orders per 10 s, orders per day).
 ///
 /// Every REST call asks `acquire(weight, granted)` first and hands each response to
-/// `observe()`. The limit per minute is `rate_limit_per_min`, lowered to
-/// `exchange_weight_per_min * (1 - headroom_ratio)` when the exchange's own limit is known.
-/// Usage is counted on a sliding window (the current wall-clock minute plus the overlapping
-/// part of the previous one, the arithmetic of core::kRateLimitScript), which is never below
-/// the exchange's fixed minute count. Besides, the weight the exchange reports in
-/// `X-MBX-USED-WEIGHT-1M` (plus what we granted since) must fit under the exchange limit in the
-/// same minute, which catches other clients on our IP. A 429 or 418 stops every grant for its
+/// `observe()`. The limit per window (`window_ms`, a minute by default) is `limit_per_window`,
+/// lowered to `exchange_limit_per_window * (1 - headroom_ratio)` when the exchange's own limit
+/// is known. Usage is counted on a sliding window (the current wall-clock window plus the
+/// overlapping part of the previous one, the arithmetic of core::kRateLimitScript), which is
+/// never below the exchange's fixed window count. Besides, the count the exchange reports in
+/// the `used_header` (`X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`, ...) plus what we granted
+/// since must fit under the exchange limit in the same window, which catches other clients on
+/// our IP (or account). A 429 or 418 stops every grant for its
 /// Retry-After (seconds; `stop_us_default` when absent); a 418 is also logged as an error.
 /// Requests already in flight when a 429 arrives cannot be recalled.
 ///
@@ -18,12 +21,12 @@
 /// ones behind it; with `queue_max` waiting, acquire refuses with kResourceExhausted.
 ///
 /// Shared mode (`kv` given, i.e. `valkey.rate_limit_enabled`): the window lives in Valkey under
-/// `t26:ratelimit:exchange:<name>` and every gateway instance draws from it through
+/// `t26:ratelimit:exchange:<name>[:<limit_name>]` and every instance draws from it through
 /// core::kRateLimitScript, timed by `clock.wall_us()` (the same across hosts). One script call
 /// is in flight at a time, for the head of the queue. When Valkey fails, grants fall back to the
 /// local window (which counts every grant either way; each instance then spends up to the
 /// whole limit, and the weight header still catches instances on one IP), `shared_ok()` turns
-/// false, `gateway_rate_budget_fallback_total` counts every grant made so, and Valkey is tried
+/// false, `<prefix>_rate_budget_fallback_total` counts every grant made so, and Valkey is tried
 /// again after `shared_retry_us`. A 429 or 418 is shared too: its stop-until (wall ms) goes
 /// into the same Valkey hash (core::kRateLimitStopScript keeps the later deadline), and the
 /// script refuses every instance's grant until then, since the exchange counts per IP and a
@@ -33,16 +36,21 @@
 /// | option | config key | default |
 /// |---|---|---|
 /// | exchange | exchanges.<name> | "" (required) |
-/// | rate_limit_per_min | exchanges.<name>.rate_limit_per_min | 1200 |
-/// | exchange_weight_per_min | (known per exchange: Binance 6000; 0 = unknown) | 0 |
+/// | limit_per_window | gateway: exchanges.<name>.rate_limit_per_min | 1200 |
+/// | exchange_limit_per_window | (known per exchange: Binance 6000 weight; 0 = unknown) | 0 |
 /// | headroom_ratio | | 0.1 |
+/// | window_ms | | 60000 |
+/// | used_header | | X-MBX-USED-WEIGHT-1M |
+/// | metric_prefix | "gateway", "live" | "" (required) |
+/// | limit_name | label `limit` on the metrics when several budgets share an exchange | "" |
 /// | queue_max | | 1000 |
 /// | stop_us_default | | 60 s |
 /// | shared_retry_us | | 5 s |
 ///
-/// Metrics (label exchange): gateway_exchange_weight_used (gauge, from the header),
-/// gateway_exchange_429_total, gateway_exchange_418_total, gateway_rest_budget_wait_total
-/// (requests that had to wait), gateway_rate_budget_fallback_total.
+/// Metrics (label exchange, and limit when limit_name is set), named after metric_prefix:
+/// <prefix>_exchange_weight_used (gauge, from the header), <prefix>_exchange_429_total,
+/// <prefix>_exchange_418_total, <prefix>_rest_budget_wait_total (requests that had to wait),
+/// <prefix>_rate_budget_fallback_total.
 ///
 /// Runs on the shard's loop. `granted` always runs later on the loop, never inside acquire.
 /// Destroying the budget drops the waiters without calling them.
@@ -61,13 +69,17 @@
 #include "core/ports/kv.h"
 #include "core/status.h"
 
-namespace gateway {
+namespace core {
 
 struct RateBudgetOptions {
   std::string exchange;
-  std::int64_t rate_limit_per_min = 1200;
-  std::int64_t exchange_weight_per_min = 0;
+  std::int64_t limit_per_window = 1200;
+  std::int64_t exchange_limit_per_window = 0;
   double headroom_ratio = 0.1;
+  std::int64_t window_ms = 60'000;
+  std::string used_header = "X-MBX-USED-WEIGHT-1M";
+  std::string metric_prefix;
+  std::string limit_name;
   std::size_t queue_max = 1000;
   std::int64_t stop_us_default = 60'000'000;
   std::int64_t shared_retry_us = 5'000'000;
@@ -86,20 +98,18 @@ class RateBudget {
   /// Calls `granted` with ok once `weight` fits; kResourceExhausted at once when `queue_max`
   /// requests wait already; kInvalidArgument when `weight` is < 1 or above the limit.
   void acquire(int weight, std::function<void(core::Status)> granted);
-  /// Reads the weight header, and Retry-After on a 429 or 418. `sent_wall_us` (clock.wall_us()
+  /// Reads the used_header, and Retry-After on a 429 or 418. `sent_wall_us` (clock.wall_us()
   /// when the request went out; < 0 = unknown): a header from a request sent in an earlier
-  /// minute may count that minute, so it does not bind the current one.
+  /// window may count that window, so it does not bind the current one.
   void observe(const core::HttpResponse& response, std::int64_t sent_wall_us = -1);
 
-  /// The weight per minute this budget grants at most.
-  std::int64_t limit_per_min() const { return limit_per_min_; }
+  /// The weight per window this budget grants at most.
+  std::int64_t limit() const { return limit_; }
   /// False while a shared budget runs on its local fallback.
   bool shared_ok() const { return shared_ok_; }
   /// True while a 429/418 stop is in force.
   bool stopped() const;
   std::size_t waiting() const { return queue_.size(); }
-
-  static constexpr std::int64_t kWindowMs = 60'000;
 
  private:
   struct Waiter {
@@ -108,8 +118,9 @@ class RateBudget {
     bool waited;   // counted in gateway_rest_budget_wait_total when granted
     bool prepaid;  // the shared script already counted it
   };
-  /// Current minute plus the weighted previous one, as core::kRateLimitScript counts.
+  /// Current window plus the weighted previous one, as core::kRateLimitScript counts.
   struct Window {
+    std::int64_t length_ms = 60'000;
     std::int64_t start_ms = 0;
     std::int64_t cur = 0;
     std::int64_t prev = 0;
@@ -133,14 +144,14 @@ class RateBudget {
   core::Clock& clock_;
   RateBudgetOptions options_;
   core::Kv* kv_;
-  std::int64_t limit_per_min_;
+  std::int64_t limit_;
   std::int64_t exchange_cap_;  // exchange limit less headroom; 0 = unknown
   std::string kv_key_;
   core::log::Logger log_;
 
   std::deque<Waiter> queue_;
   Window window_;
-  std::int64_t reported_minute_ = -1;  // the wall minute of reported_used_
+  std::int64_t reported_window_ = -1;  // the wall window (index) of reported_used_
   std::int64_t reported_used_ = 0;     // the exchange's count (header) plus our grants since
   std::int64_t stopped_until_us_ = 0;  // now_us
   core::TimerId timer_ = 0;
@@ -157,4 +168,4 @@ class RateBudget {
   core::metrics::Counter& fallbacks_;
 };
 
-}  // namespace gateway
+}  // namespace core

@@ -1,4 +1,4 @@
-#include "gateway/rate_budget.h"
+#include "core/rate_budget.h"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +9,7 @@
 
 #include "core/kv_scripts.h"
 
-namespace gateway {
+namespace core {
 namespace {
 
 constexpr std::int64_t kUsPerMs = 1000;
@@ -30,28 +30,34 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
 }
 
 std::int64_t exchange_cap(const RateBudgetOptions& o) {
-  if (o.exchange_weight_per_min <= 0) return 0;
-  return static_cast<std::int64_t>(static_cast<double>(o.exchange_weight_per_min) *
+  if (o.exchange_limit_per_window <= 0) return 0;
+  return static_cast<std::int64_t>(static_cast<double>(o.exchange_limit_per_window) *
                                    (1.0 - o.headroom_ratio));
 }
 
-core::metrics::Labels labels(const RateBudgetOptions& o) {
-  return {{"exchange", o.exchange}};
+metrics::Labels labels(const RateBudgetOptions& o) {
+  if (o.limit_name.empty()) return {{"exchange", o.exchange}};
+  return {{"exchange", o.exchange}, {"limit", o.limit_name}};
+}
+
+std::string metric(const RateBudgetOptions& o, std::string_view name) {
+  if (o.metric_prefix.empty()) throw std::invalid_argument("RateBudget: metric_prefix is empty");
+  return o.metric_prefix + "_" + std::string(name);
 }
 
 }  // namespace
 
 void RateBudget::Window::roll(std::int64_t now_ms) {
-  const std::int64_t start = now_ms - now_ms % kWindowMs;
+  const std::int64_t start = now_ms - now_ms % length_ms;
   if (start == start_ms) return;
-  prev = start_ms == start - kWindowMs ? cur : 0;
+  prev = start_ms == start - length_ms ? cur : 0;
   cur = 0;
   start_ms = start;
 }
 
 std::int64_t RateBudget::Window::used(std::int64_t now_ms) {
   roll(now_ms);
-  return cur + prev * (kWindowMs - (now_ms - start_ms)) / kWindowMs;
+  return cur + prev * (length_ms - (now_ms - start_ms)) / length_ms;
 }
 
 std::int64_t RateBudget::Window::wait_ms(std::int64_t now_ms, std::int64_t cost,
@@ -63,8 +69,8 @@ std::int64_t RateBudget::Window::wait_ms(std::int64_t now_ms, std::int64_t cost,
   // previous window's weighted share leaves `room`; otherwise the next window.
   if (room >= 0 && prev > 0)
     return std::max<std::int64_t>(1,
-                                  kWindowMs - ceil_div((room + 1) * kWindowMs, prev) + 1 - elapsed);
-  return std::max<std::int64_t>(1, kWindowMs - elapsed);
+                                  length_ms - ceil_div((room + 1) * length_ms, prev) + 1 - elapsed);
+  return std::max<std::int64_t>(1, length_ms - elapsed);
 }
 
 RateBudget::RateBudget(core::Clock& clock, core::metrics::Registry& metrics,
@@ -72,28 +78,31 @@ RateBudget::RateBudget(core::Clock& clock, core::metrics::Registry& metrics,
     : clock_(clock),
       options_(std::move(options)),
       kv_(kv),
-      limit_per_min_(options_.rate_limit_per_min),
+      limit_(options_.limit_per_window),
       exchange_cap_(exchange_cap(options_)),
-      kv_key_("t26:ratelimit:exchange:" + options_.exchange),
-      log_("gateway.rate_budget"),
-      weight_used_(metrics.gauge("gateway_exchange_weight_used",
-                                 "Request weight the exchange reports used this minute",
+      kv_key_("t26:ratelimit:exchange:" + options_.exchange +
+              (options_.limit_name.empty() ? "" : ":" + options_.limit_name)),
+      log_(options_.metric_prefix + ".rate_budget"),
+      weight_used_(metrics.gauge(metric(options_, "exchange_weight_used"),
+                                 "Weight (or orders) the exchange reports used this window",
                                  labels(options_))),
-      got_429_(metrics.counter("gateway_exchange_429_total",
+      got_429_(metrics.counter(metric(options_, "exchange_429_total"),
                                "429 responses received from the exchange", labels(options_))),
-      got_418_(metrics.counter("gateway_exchange_418_total",
+      got_418_(metrics.counter(metric(options_, "exchange_418_total"),
                                "418 (IP ban) responses received from the exchange",
                                labels(options_))),
-      waits_(metrics.counter("gateway_rest_budget_wait_total",
+      waits_(metrics.counter(metric(options_, "rest_budget_wait_total"),
                              "REST requests that waited for the rate budget", labels(options_))),
-      fallbacks_(metrics.counter("gateway_rate_budget_fallback_total",
+      fallbacks_(metrics.counter(metric(options_, "rate_budget_fallback_total"),
                                  "REST grants decided locally because Valkey failed",
                                  labels(options_))) {
   if (options_.exchange.empty()) throw std::invalid_argument("RateBudget: exchange is empty");
-  if (options_.rate_limit_per_min < 1)
-    throw std::invalid_argument("RateBudget: rate_limit_per_min must be >= 1");
-  if (exchange_cap_ > 0) limit_per_min_ = std::min(limit_per_min_, exchange_cap_);
-  if (limit_per_min_ < 1) throw std::invalid_argument("RateBudget: headroom leaves no weight");
+  if (options_.limit_per_window < 1)
+    throw std::invalid_argument("RateBudget: limit_per_window must be >= 1");
+  if (options_.window_ms < 1) throw std::invalid_argument("RateBudget: window_ms must be >= 1");
+  window_.length_ms = options_.window_ms;
+  if (exchange_cap_ > 0) limit_ = std::min(limit_, exchange_cap_);
+  if (limit_ < 1) throw std::invalid_argument("RateBudget: headroom leaves no weight");
 }
 
 RateBudget::~RateBudget() {
@@ -108,10 +117,10 @@ void RateBudget::acquire(int weight, std::function<void(core::Status)> granted) 
   auto refuse = [&](core::Status s) {
     clock_.post([g = std::move(granted), s = std::move(s)] { g(s); });
   };
-  if (weight < 1 || weight > limit_per_min_)
+  if (weight < 1 || weight > limit_)
     return refuse(core::make_error(core::Errc::kInvalidArgument,
                                    "{} REST weight {} outside [1, {}]", options_.exchange, weight,
-                                   limit_per_min_));
+                                   limit_));
   if (queue_.size() >= options_.queue_max)
     return refuse(core::make_error(core::Errc::kResourceExhausted,
                                    "{} REST budget: {} requests already waiting", options_.exchange,
@@ -138,11 +147,11 @@ void RateBudget::pump() {
 
 std::int64_t RateBudget::local_wait_us(int weight) {
   const std::int64_t now_ms = clock_.wall_us() / kUsPerMs;
-  const std::int64_t minute = now_ms / kWindowMs;
-  if (exchange_cap_ > 0 && reported_minute_ == minute && reported_used_ + weight > exchange_cap_)
-    return ((minute + 1) * kWindowMs - now_ms) * kUsPerMs;
-  if (window_.used(now_ms) + weight > limit_per_min_)
-    return window_.wait_ms(now_ms, weight, limit_per_min_) * kUsPerMs;
+  const std::int64_t window = now_ms / options_.window_ms;
+  if (exchange_cap_ > 0 && reported_window_ == window && reported_used_ + weight > exchange_cap_)
+    return ((window + 1) * options_.window_ms - now_ms) * kUsPerMs;
+  if (window_.used(now_ms) + weight > limit_)
+    return window_.wait_ms(now_ms, weight, limit_) * kUsPerMs;
   return 0;
 }
 
@@ -150,7 +159,7 @@ void RateBudget::ask_shared(int weight) {
   shared_in_flight_ = true;
   const std::int64_t now_ms = clock_.wall_us() / kUsPerMs;
   kv_->eval(core::kRateLimitScript, {kv_key_},
-            {std::to_string(now_ms), std::to_string(kWindowMs), std::to_string(limit_per_min_),
+            {std::to_string(now_ms), std::to_string(options_.window_ms), std::to_string(limit_),
              std::to_string(weight)},
             [this, alive = std::weak_ptr<int>(alive_)](core::Result<core::KvReply> reply) {
               if (alive.expired()) return;
@@ -188,9 +197,9 @@ void RateBudget::grant_front() {
   const std::int64_t now_ms = clock_.wall_us() / kUsPerMs;
   window_.roll(now_ms);
   window_.cur += w.weight;
-  const std::int64_t minute = now_ms / kWindowMs;
-  if (reported_minute_ != minute) {
-    reported_minute_ = minute;
+  const std::int64_t window = now_ms / options_.window_ms;
+  if (reported_window_ != window) {
+    reported_window_ = window;
     reported_used_ = 0;
   }
   reported_used_ += w.weight;
@@ -211,12 +220,12 @@ void RateBudget::hold(std::int64_t delay_us) {
 }
 
 void RateBudget::observe(const core::HttpResponse& response, std::int64_t sent_wall_us) {
-  const std::int64_t minute = clock_.wall_us() / kUsPerMs / kWindowMs;
-  const auto used = header_int(response, "X-MBX-USED-WEIGHT-1M");
+  const std::int64_t window = clock_.wall_us() / kUsPerMs / options_.window_ms;
+  const auto used = header_int(response, options_.used_header);
   if (used) weight_used_.set(static_cast<double>(*used));
-  if (used && (sent_wall_us < 0 || sent_wall_us / kUsPerMs / kWindowMs == minute)) {
-    if (reported_minute_ != minute) {
-      reported_minute_ = minute;
+  if (used && (sent_wall_us < 0 || sent_wall_us / kUsPerMs / options_.window_ms == window)) {
+    if (reported_window_ != window) {
+      reported_window_ = window;
       reported_used_ = 0;
     }
     reported_used_ = std::max(reported_used_, *used);
@@ -250,4 +259,4 @@ void RateBudget::share_stop(std::int64_t stop_us) {
             });
 }
 
-}  // namespace gateway
+}  // namespace core
