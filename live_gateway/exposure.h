@@ -15,7 +15,8 @@
 ///
 /// Sells do not net against buys: exposure is gross (every order adds its notional, whatever
 /// its side), which never lets a limit break but can refuse an order that would reduce a
-/// position. An order whose worker crashes keeps its reservation (the safe side).
+/// position. An order whose worker crashes keeps its reservation (the safe side) until the
+/// worker's next incarnation with the same service.instance_id settles it (OrderService).
 /// Callbacks run on the Kv's loop; borrows the Kv, which must outlive this object.
 #pragma once
 

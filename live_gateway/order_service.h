@@ -26,7 +26,9 @@
 /// and its next incarnation with the same instance takes them up at start: pending approvals
 /// are held again; paper orders died with the process, so their reservations are settled (the
 /// filled part stays as position) and they are reported `expired`; live orders may still work
-/// on the exchange, so their reservations are kept and they are logged for the operator.
+/// on the exchange, so their reservations are kept and they are logged for the operator. The
+/// record is rewritten on every status change; a fill whose record write had not reached the Kv
+/// when the process died is not kept as position (its order's reservation is released).
 ///
 /// Metrics: live_orders_in_total, live_rejects_total{code} (ours and the executor's),
 /// live_fills_total, live_order_latency_us (message in to executor submit, pending_approval
