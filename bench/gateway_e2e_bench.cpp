@@ -264,12 +264,18 @@ RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port
 }
 
 /// The loopback floor for the latency figures: raw nats.c publishes stamped with the wall
-/// clock, one per millisecond, through the same server and subscriber path.
+/// clock, one per millisecond, through the same server and subscriber path, sent at once as
+/// the gateway sends (nats.c's default flusher would add about 1 ms).
 Percentiles measure_floor(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port, int count) {
   natsConnection* nc = nullptr;
+  natsOptions* opts = nullptr;
   const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
-  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
-    throw std::runtime_error("floor publisher cannot connect to " + url);
+  const bool ok = natsOptions_Create(&opts) == NATS_OK &&
+                  natsOptions_SetURL(opts, url.c_str()) == NATS_OK &&
+                  natsOptions_SetSendAsap(opts, true) == NATS_OK &&
+                  natsConnection_Connect(&nc, opts) == NATS_OK;
+  natsOptions_Destroy(opts);
+  if (!ok) throw std::runtime_error("floor publisher cannot connect to " + url);
   sink.latencies_us.clear();
   sink.measuring = true;
   std::atomic<bool> done{false};
@@ -318,10 +324,10 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
              "");
   fmt::print("{:<44} {:>14} {:>18}\n", "  samples (ticks/s at recorded pace)",
              fmt::format("{} ({:.0f})", paced.latency.samples, paced.ticks_per_sec), "");
-  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p50", floor.p50_ms,
-             "");
-  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c 1/ms latency p99", floor.p99_ms,
-             "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c asap 1/ms latency p50",
+             floor.p50_ms, "");
+  fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw nats.c asap 1/ms latency p99",
+             floor.p99_ms, "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, max speed", t.latency.p50_ms, "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, max speed", t.latency.p99_ms, "");
   fmt::print("{:<44} {:>11.1f} MB {:>18}\n", "gateway VmRSS, steady state (max speed)",

@@ -18,6 +18,15 @@ bool uses_valkey(const core::GatewayConfig& c) {
   return c.valkey.rate_limit_enabled || c.rate_limiting.use_valkey_cache;
 }
 
+/// Ticks go out as they come: nats.c's flusher would hold each about 1 ms (DESIGN.md section 7
+/// wants fetch to publish p99 < 1 ms), and a tick burst is a burst of websocket frames, one
+/// loop turn each, so there is nothing to batch within a turn anyway.
+core::BusOptions gateway_bus_options(const core::GatewayConfig& c) {
+  core::BusOptions o = core::bus_options_of(c);
+  o.send_asap = true;
+  return o;
+}
+
 /// The service's parts in construction order (destroyed in reverse).
 struct Components {
   net::NatsBus bus;
@@ -28,7 +37,7 @@ struct Components {
   gateway::HttpApi api;
 
   Components(const core::GatewayConfig& config, net::ServiceContext& ctx)
-      : bus(ctx.clock, core::bus_options_of(config)),
+      : bus(ctx.clock, gateway_bus_options(config)),
         kv(uses_valkey(config)
                ? std::make_unique<net::HiredisKv>(ctx.clock, core::kv_options_of(config))
                : nullptr),

@@ -101,7 +101,8 @@ struct NatsBus::Impl {
   core::TimerId cycle_timer = 0;
   std::string inbox_base;
   std::uint64_t next_inbox = 1;
-  bool connected = false;  // as seen by the loop
+  std::string subject_buf;  // publish's NUL-terminated subject, reused
+  bool connected = false;   // as seen by the loop
   bool ever_connected = false;
   struct Sub {
     std::string subject;
@@ -299,17 +300,26 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
   if (im.nc == nullptr || (im.options.jetstream && !im.connected)) {
     return core::make_error(Errc::kUnavailable, "publish to {}: not connected", subject);
   }
-  natsMsg* msg = nullptr;
-  const std::string subj(subject);
-  const std::string rep(reply);
-  natsStatus s = natsMsg_Create(&msg, subj.c_str(), rep.empty() ? nullptr : rep.c_str(),
-                                data.data(), static_cast<int>(data.size()));
-  for (const core::Header& h : headers) {
-    if (s == NATS_OK) s = natsMsgHeader_Add(msg, h.name.c_str(), h.value.c_str());
+  // The hot path of every tick: the subject goes through a reused buffer (nats.c wants it
+  // NUL-terminated), and a message without headers or reply skips building a natsMsg.
+  im.subject_buf.assign(subject);
+  const char* subj = im.subject_buf.c_str();
+  natsStatus s = NATS_OK;
+  if (headers.empty() && reply.empty()) {
+    s = natsConnection_Publish(im.nc, subj, data.data(), static_cast<int>(data.size()));
+  } else {
+    natsMsg* msg = nullptr;
+    const std::string rep(reply);
+    s = natsMsg_Create(&msg, subj, rep.empty() ? nullptr : rep.c_str(), data.data(),
+                       static_cast<int>(data.size()));
+    for (const core::Header& h : headers) {
+      if (s == NATS_OK) s = natsMsgHeader_Add(msg, h.name.c_str(), h.value.c_str());
+    }
+    if (s == NATS_OK) s = natsConnection_PublishMsg(im.nc, msg);
+    natsMsg_Destroy(msg);
   }
-  if (s == NATS_OK) s = natsConnection_PublishMsg(im.nc, msg);
-  natsMsg_Destroy(msg);
-  return s == NATS_OK ? core::Status::ok() : nats_error(s, fmt::format("publish to {}", subj));
+  return s == NATS_OK ? core::Status::ok()
+                      : nats_error(s, fmt::format("publish to {}", im.subject_buf));
 }
 
 core::Result<core::SubscriptionId> NatsBus::subscribe(

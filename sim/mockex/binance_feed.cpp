@@ -27,6 +27,17 @@ std::optional<Decimal> dec(const nlohmann::json& j, const char* key) {
   return d ? std::optional<Decimal>(*d) : std::nullopt;
 }
 
+/// The stream name of a frame that starts `{"stream":"<name>",` (how every recorder writes
+/// it), found without parsing the frame; empty otherwise.
+std::string_view stream_of(std::string_view msg) {
+  constexpr std::string_view kStream = R"({"stream":")";
+  if (!msg.starts_with(kStream)) return {};
+  const auto end = msg.find('"', kStream.size());
+  if (end == std::string_view::npos) return {};
+  const auto name = msg.substr(kStream.size(), end - kStream.size());
+  return name.find('\\') == std::string_view::npos ? name : std::string_view{};
+}
+
 /// The `data` text of `{"stream":"..","data":<payload>}` exactly as recorded.
 std::string_view payload_of(std::string_view msg) {
   constexpr std::string_view kData = R"(,"data":)";
@@ -49,13 +60,13 @@ void MockExchange::Impl::on_record(const replay::Record& record) {
         on_depth_snapshot(v, nlohmann::json::parse(record.msg, nullptr, false));
     return;
   }
+  const std::string_view stream = stream_of(record.msg);
+  const std::string_view payload = payload_of(record.msg);
+  if (!stream.empty() && !payload.empty()) return on_binance_frame(stream, payload);
   const auto msg = nlohmann::json::parse(record.msg, nullptr, false);
   if (msg.is_discarded() || !msg.is_object()) return;
-  if (msg.contains("stream") && msg["stream"].is_string()) {
-    const std::string stream = msg["stream"];
-    std::string_view payload = payload_of(record.msg);
-    const std::string dumped = payload.empty() ? msg["data"].dump() : std::string();
-    on_binance_frame(stream, payload.empty() ? dumped : payload);
+  if (msg.contains("stream") && msg["stream"].is_string() && msg.contains("data")) {
+    on_binance_frame(msg["stream"].get<std::string>(), msg["data"].dump());
   }
 }
 

@@ -16,18 +16,24 @@ Side opposite(Side s) {
   return s == Side::kBuy ? Side::kSell : Side::kBuy;
 }
 
+/// Calls fn(entry) over an ordered container keyed by price, best first, until it returns false.
+template <typename Ordered, typename Fn>
+void walk_entries(Ordered& entries, Side side, Fn fn) {
+  if (side == Side::kBuy) {
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      if (!fn(*it)) return;
+    }
+  } else {
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (!fn(*it)) return;
+    }
+  }
+}
+
 /// Calls fn(price, level) best first until it returns false.
 template <typename LevelMap, typename Fn>
 void walk(LevelMap& levels, Side side, Fn fn) {
-  if (side == Side::kBuy) {
-    for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
-      if (!fn(it->first, it->second)) return;
-    }
-  } else {
-    for (auto it = levels.begin(); it != levels.end(); ++it) {
-      if (!fn(it->first, it->second)) return;
-    }
-  }
+  walk_entries(levels, side, [&](auto& entry) { return fn(entry.first, entry.second); });
 }
 
 /// Whether a taker on `taker_side` with `limit` may trade at `price`.
@@ -130,7 +136,7 @@ void OrderBook::execute(const std::vector<Match>& plan) {
                                 [&](const auto& o) { return o.first == m.maker_order_id; });
       if (order == level.orders.end()) throw std::logic_error("OrderBook::execute: no maker");
       order->second = sub(order->second, m.qty);
-      if (order->second.is_zero()) level.orders.erase(order);
+      if (order->second.is_zero()) drop_user_order(m.maker_side, level, order, m.price);
     }
     erase_empty(m.maker_side, m.price);
   }
@@ -138,6 +144,7 @@ void OrderBook::execute(const std::vector<Match>& plan) {
 
 void OrderBook::add(Side side, const Decimal& price, std::uint64_t order_id, const Decimal& qty) {
   levels(side)[price].orders.emplace_back(order_id, qty);
+  user_prices(side).insert(price);
 }
 
 bool OrderBook::remove(Side side, const Decimal& price, std::uint64_t order_id) {
@@ -148,7 +155,7 @@ bool OrderBook::remove(Side side, const Decimal& price, std::uint64_t order_id) 
   const auto order = std::find_if(orders.begin(), orders.end(),
                                   [&](const auto& o) { return o.first == order_id; });
   if (order == orders.end()) return false;
-  orders.erase(order);
+  drop_user_order(side, it->second, order, price);
   erase_empty(side, price);
   return true;
 }
@@ -164,8 +171,15 @@ std::vector<Match> OrderBook::apply_book_ticker(const Decimal& bid, const Decima
 
 std::vector<Match> OrderBook::apply_depth_level(Side side, const Decimal& price,
                                                 const Decimal& qty) {
-  levels(side)[price].recorded = qty;
-  erase_empty(side, price);
+  auto& book = levels(side);
+  if (qty.is_zero()) {  // a delete: never build a level only to erase it
+    const auto it = book.find(price);
+    if (it == book.end()) return {};
+    it->second.recorded = qty;
+    if (it->second.empty()) book.erase(it);
+  } else {
+    book[price].recorded = qty;
+  }
   return cross_resting();
 }
 
@@ -175,9 +189,9 @@ std::vector<Match> OrderBook::apply_trade(const Decimal& price, const Decimal& q
   const Side maker_side = opposite(taker_side);
   std::vector<Match> out;
   Decimal left = qty;
-  walk(levels(maker_side), maker_side, [&](const Decimal& level_price, const Level& level) {
+  walk_entries(user_prices(maker_side), maker_side, [&](const Decimal& level_price) {
     if (!within_limit(taker_side, price, level_price)) return false;
-    for (const auto& [id, remaining] : level.orders) {
+    for (const auto& [id, remaining] : levels(maker_side).at(level_price).orders) {
       if (!left.is_positive()) return false;
       const Decimal q = min(remaining, left);
       out.push_back(Match{id, 0, maker_side, level_price, q});
@@ -194,13 +208,10 @@ std::vector<Match> OrderBook::cross_resting() {
   for (const Side user_side : {Side::kBuy, Side::kSell}) {
     const Side market_side = opposite(user_side);
     for (;;) {
+      const auto user_price = best_user(user_side);
+      if (!user_price) break;  // the usual case during a replay: nothing to walk
       const auto market = best_recorded(market_side);
-      std::optional<Decimal> user_price;
-      walk(levels(user_side), user_side, [&](const Decimal& price, const Level& level) {
-        if (!level.orders.empty()) user_price = price;
-        return !user_price;
-      });
-      if (!market || !user_price || !within_limit(user_side, *user_price, *market)) break;
+      if (!market || !within_limit(user_side, *user_price, *market)) break;
       Level& user_level = levels(user_side)[*user_price];
       Level& market_level = levels(market_side)[*market];
       const auto& [order_id, remaining] = user_level.orders.front();
@@ -221,6 +232,18 @@ void OrderBook::clear_recorded(Side side) {
     it->second.recorded = Decimal{};
     it = it->second.empty() ? book.erase(it) : std::next(it);
   }
+}
+
+std::optional<Decimal> OrderBook::best_user(Side side) const {
+  const auto& prices = side == Side::kBuy ? user_bids_ : user_asks_;
+  if (prices.empty()) return std::nullopt;
+  return side == Side::kBuy ? *prices.rbegin() : *prices.begin();
+}
+
+void OrderBook::drop_user_order(Side side, Level& level, Level::Orders::iterator order,
+                                const Decimal& price) {
+  level.orders.erase(order);
+  if (level.orders.empty()) user_prices(side).erase(price);
 }
 
 void OrderBook::erase_empty(Side side, const Decimal& price) {

@@ -18,14 +18,16 @@
 ///   trade's quantity in total, each at the user's own price.
 /// - No crossed book at rest: after every public call, the best bid (recorded or user) is
 ///   below the best ask, except where the recorded data itself is crossed.
-/// Levels live in std::map keyed by Decimal (ordered iteration, deterministic). Not thread-safe;
-/// the owner (ExchangeModel) serialises calls. Quantities are exact; nothing is rounded.
+/// Levels live in std::map keyed by Decimal (ordered iteration, deterministic). The prices that
+/// hold user orders are indexed apart, so market data costs O(log n) whatever the depth, and
+/// nothing is walked when no user order rests (the replay's hot path). Not thread-safe; the
+/// owner (ExchangeModel) serialises calls. Quantities are exact; nothing is rounded.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -63,8 +65,11 @@ struct TakeSpec {
 
 /// A price level: recorded quantity first, then user orders (order id, remaining) FIFO.
 struct Level {
+  // A vector: most levels hold no user order, and an empty vector allocates nothing.
+  using Orders = std::vector<std::pair<std::uint64_t, Decimal>>;
+
   Decimal recorded;
-  std::deque<std::pair<std::uint64_t, Decimal>> orders;
+  Orders orders;
 
   bool empty() const { return recorded.is_zero() && orders.empty(); }
   Decimal total() const;
@@ -104,9 +109,16 @@ class OrderBook {
   std::vector<Match> cross_resting();
   void clear_recorded(Side side);
   void erase_empty(Side side, const Decimal& price);
+  std::set<Decimal>& user_prices(Side side) { return side == Side::kBuy ? user_bids_ : user_asks_; }
+  std::optional<Decimal> best_user(Side side) const;
+  /// Erases a user order from its level, and the level from the user index once it has none.
+  void drop_user_order(Side side, Level& level, Level::Orders::iterator order,
+                       const Decimal& price);
 
-  Levels bids_;  // iterated from the back: best (highest) first
-  Levels asks_;  // iterated from the front: best (lowest) first
+  Levels bids_;                  // iterated from the back: best (highest) first
+  Levels asks_;                  // iterated from the front: best (lowest) first
+  std::set<Decimal> user_bids_;  // prices of bids_ levels with user orders
+  std::set<Decimal> user_asks_;  // prices of asks_ levels with user orders
 };
 
 }  // namespace sim::mockex

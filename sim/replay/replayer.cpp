@@ -44,36 +44,56 @@ void Replayer::stop() {
 }
 
 void Replayer::schedule_next() {
-  auto more = reader_->next(current_);
-  if (!more) return finish(more.status());
-  if (!*more) return finish(core::Status::ok());
-  std::int64_t due_us = origin_us_;
-  if (!have_first_) {
-    first_t_us_ = current_.t_us;
-    have_first_ = true;
-  } else if (!options_.max_speed) {
-    const long double offset = static_cast<long double>(current_.t_us - first_t_us_) /
-                               static_cast<long double>(options_.speed);
-    due_us = origin_us_ + static_cast<std::int64_t>(offset);
+  for (std::size_t batch = 0;; ++batch) {
+    auto more = reader_->next(current_);
+    if (!more) return finish(more.status());
+    if (!*more) return finish(core::Status::ok());
+    std::int64_t due_us = origin_us_;
+    if (!have_first_) {
+      first_t_us_ = current_.t_us;
+      have_first_ = true;
+    } else if (!options_.max_speed) {
+      const long double offset = static_cast<long double>(current_.t_us - first_t_us_) /
+                                 static_cast<long double>(options_.speed);
+      due_us = origin_us_ + static_cast<std::int64_t>(offset);
+    }
+    due_us = std::max(due_us, last_due_us_);
+    last_due_us_ = due_us;
+    const std::int64_t delay_us =
+        options_.max_speed ? 0 : std::max<std::int64_t>(0, due_us - clock_.now_us());
+    // At max speed one frame per turn: a websocket session writes one frame per turn too,
+    // so handing over more would only grow its queue.
+    if (delay_us > 0 || batch >= (options_.max_speed ? 0 : kMaxBatch)) return arm(delay_us);
+    if (!deliver()) return;
   }
-  due_us = std::max(due_us, last_due_us_);
-  last_due_us_ = due_us;
-  const std::int64_t delay_us =
-      options_.max_speed ? 0 : std::max<std::int64_t>(0, due_us - clock_.now_us());
-  timer_ = clock_.call_after(delay_us, [this] { fire(); });
+}
+
+void Replayer::arm(std::int64_t delay_us) {
+  if (!options_.max_speed) {
+    timer_ = clock_.call_after(delay_us, [this] { fire(); });
+    return;
+  }
+  // A posted turn costs no timer; stop() orphans it through alive_.
+  std::weak_ptr<int> alive = alive_;
+  clock_.post([this, alive] {
+    if (!alive.expired() && running()) fire();
+  });
 }
 
 void Replayer::fire() {
   timer_ = 0;
+  if (deliver()) schedule_next();
+}
+
+bool Replayer::deliver() {
   const auto it = handlers_.find(current_.src);
   if (it == handlers_.end()) {
     ++skipped_;
-  } else {
-    ++delivered_;
-    it->second(current_);
-    if (!running()) return;  // the handler stopped us
+    return true;
   }
-  schedule_next();
+  ++delivered_;
+  it->second(current_);
+  return running();  // false: the handler stopped us
 }
 
 void Replayer::finish(const core::Status& status) {

@@ -4,14 +4,18 @@
 ///
 /// Timing: with the clock at `t0` when `start` was called and `t_0` the first record's time,
 /// frame k is handed over at `t0 + floor((t_k - t_0) / speed)` of `Clock::now_us`, and never
-/// before frame k-1 (a recording whose `t` steps back keeps its file order). At max speed each
-/// frame has its own loop turn (call_after(0)), so other work interleaves. Frames are read
-/// lazily, one ahead of the clock, so a recording of any size replays in constant memory.
+/// before frame k-1 (a recording whose `t` steps back keeps its file order). Frames already due
+/// when the loop gets to them are handed over in one loop turn, at most kMaxBatch per turn, so
+/// a fast replay costs no timer per frame and other work still interleaves. At max speed each
+/// frame has its own loop turn (posted, no timer), as a websocket session sends one frame per
+/// turn. Frames are read lazily, one ahead of the clock, so a recording of any size replays in
+/// constant memory.
 ///
 /// Every handler and `done` runs on the clock's loop. A handler may call `stop`. The Replayer
 /// must outlive its pending work or be destroyed on the loop's thread (it cancels its timer).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -51,13 +55,20 @@ class Replayer {
   /// Stops without calling `done`; pending frames are dropped.
   void stop();
 
+  /// Frames handed over in one loop turn at most.
+  static constexpr std::size_t kMaxBatch = 64;
+
   bool running() const { return reader_.has_value(); }
   std::uint64_t delivered() const { return delivered_; }
   std::uint64_t skipped() const { return skipped_; }
 
  private:
   void schedule_next();
+  /// Runs fire() after `delay_us` (a timer), or on the next turn at max speed (a post).
+  void arm(std::int64_t delay_us);
   void fire();
+  /// Hands `current_` to its handler; false when the handler stopped the replay.
+  bool deliver();
   void finish(const core::Status& status);
 
   core::Clock& clock_;

@@ -110,3 +110,26 @@ TEST_CASE("OrderBook spends a quote budget in whole steps", "[mockex][book]") {
   REQUIRE(plan.size() == 1);
   CHECK(plan[0].qty == d("3.33"));
 }
+
+TEST_CASE("OrderBook crosses only the user orders still resting after fills and cancels",
+          "[mockex][book]") {
+  OrderBook book;
+  (void)book.apply_book_ticker(d("97"), d("1"), d("103"), d("1"));
+  book.add(Side::kBuy, d("100"), 1, d("1"));
+  book.add(Side::kBuy, d("99"), 2, d("1"));
+  book.add(Side::kBuy, d("98"), 3, d("1"));
+  CHECK(book.remove(Side::kBuy, d("99"), 2));
+  CHECK_FALSE(book.remove(Side::kBuy, d("99"), 2));
+  // The trade fills order 1 whole: its level leaves the user side.
+  const auto traded = book.apply_trade(d("100"), d("1"), Side::kSell);
+  REQUIRE(traded.size() == 1);
+  CHECK(traded[0] == Match{1, 0, Side::kBuy, d("100"), d("1")});
+  // The ask moves through 99 (cancelled, must not fill) down to 97.5: only order 3 fills.
+  const auto crossed = book.apply_book_ticker(d("96"), d("1"), d("97.5"), d("5"));
+  REQUIRE(crossed.size() == 1);
+  CHECK(crossed[0] == Match{3, 0, Side::kBuy, d("98"), d("1")});
+  CHECK(book.best(Side::kBuy) == d("96"));
+  CHECK(book.best(Side::kSell) == d("97.5"));
+  // Nothing rests any more: depth moves cross nothing.
+  CHECK(book.apply_depth_level(Side::kSell, d("90"), d("1")).empty());
+}
