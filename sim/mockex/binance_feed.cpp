@@ -49,11 +49,19 @@ void MockExchange::Impl::on_record(const replay::Record& record) {
         on_depth_snapshot(v, nlohmann::json::parse(record.msg, nullptr, false));
     return;
   }
+  // The recorded shape `{"stream":"<name>","data":<payload>}` needs no parse of its own.
+  constexpr std::string_view kStream = R"({"stream":")";
+  const std::string_view text = record.msg;
+  const std::string_view payload = payload_of(text);
+  if (text.starts_with(kStream) && !payload.empty()) {
+    const auto end = text.find('"', kStream.size());
+    if (end != std::string_view::npos && text.substr(end, 9) == R"(","data":)")
+      return on_binance_frame(text.substr(kStream.size(), end - kStream.size()), payload);
+  }
   const auto msg = nlohmann::json::parse(record.msg, nullptr, false);
   if (msg.is_discarded() || !msg.is_object()) return;
   if (msg.contains("stream") && msg["stream"].is_string()) {
     const std::string stream = msg["stream"];
-    std::string_view payload = payload_of(record.msg);
     const std::string dumped = payload.empty() ? msg["data"].dump() : std::string();
     on_binance_frame(stream, payload.empty() ? dumped : payload);
   }

@@ -23,14 +23,17 @@
 /// `rest_throttle: {count: N, retry_after: 2s}` (the next N REST calls get 429),
 /// `exchange_latency: {add: 800ms}, for: 5s` (REST answers delayed).
 ///
-/// | param | meaning | default |
-/// |---|---|---|
-/// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_2024-...
-/// | | symbols | comma-separated, as configured in the gateway | BTCUSDT | | from, duration | the
-/// slice of the recording replayed (durations into it) | 0s, all | | speed | replay speed factor |
-/// 1 | | instances | gateway hosts | 1 | | buffer_size, max_ticks_per_sec | the gateway's
-/// performance.* | 5000, 10000 | | poll_interval | exchanges.binance.poll_interval_sec | 60s | |
-/// max_undelivered | frames that may be fed while no gateway listens | 0 |
+/// Params (default in brackets):
+/// - recording: Binance recording, from the working directory [fixtures/binance/BTCUSDT_2024-..]
+/// - symbols: comma-separated, as configured in the gateway [BTCUSDT]
+/// - from, duration: the slice of the recording replayed, durations into it [0s, all]
+/// - loop_to: replay the slice looped until this virtual time (replay_loop.h says how ids and
+///   times are shifted), e.g. 24h [0: play once]
+/// - speed: replay speed factor [1]; instances: gateway hosts [1]
+/// - buffer_size, max_ticks_per_sec: the gateway's performance.* [5000, 10000]
+/// - poll_interval: exchanges.binance.poll_interval_sec [60s]
+/// - max_undelivered: frames that may be fed while no gateway listens [0]
+/// - websocket, rate_limit_per_min, exchange_weight_per_min, min_rest_ok: REST-only runs
 #pragma once
 
 #include <cstdint>
@@ -38,31 +41,18 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "sim/workload.h"
+#include "sim/workloads/replay_loop.h"
 
 namespace sim {
-
-/// One recorded frame as the exchange feeds it, with the msg ids of the ticks it decodes to.
-struct GatewayReplayFrame {
-  std::int64_t offset_us = 0;      // recorded time since the first frame fed
-  std::string stream;              // "btcusdt@trade"
-  std::string record;              // the recording line's `msg`
-  std::vector<std::size_t> ticks;  // indexes into GatewayReplayParams::ticks
-};
-
-struct GatewayReplayTick {
-  std::string subject;
-  std::string msg_id;
-};
 
 struct GatewayReplayParams {
   std::string recording;
   std::vector<std::string> symbols;
-  std::vector<GatewayReplayFrame> frames;
-  std::vector<GatewayReplayTick> ticks;  // judged ticks in recording order, unique msg ids
+  ReplayLoop replay;  // the frames fed and the judged ticks, in recording order
   std::string exchange_info_json;
   double speed = 1;
   int instances = 1;
@@ -83,13 +73,12 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
 struct GatewayReplayOracle {
   std::size_t fed = 0;            // frames fed so far (survives an exchange crash)
   std::uint64_t undelivered = 0;  // frames fed while nobody subscribed
-  std::vector<bool> delivered;    // by tick index
+  std::vector<bool> delivered;    // by tick index (ReplayLoop)
   std::size_t expected = 0;       // delivered ticks
   std::size_t stored = 0;         // judged ticks read from the stream
   std::uint64_t rest_ok = 0;      // 200 answers of the exchange, as of the last poll
   std::uint64_t next_seq = 1;     // next stream sequence to read
-  std::unordered_map<std::string, std::size_t> index;  // msg id -> tick index
-  std::map<std::string, std::size_t> next_index;       // per subject: the next index allowed
+  std::map<std::string, std::size_t> next_index;  // per subject: the next index allowed
   std::optional<std::string> violation;
 };
 
@@ -104,7 +93,7 @@ class GatewayReplayWorkload final : public Workload {
 
  private:
   void poll();
-  void judge(const core::BusMessage& msg);
+  void judge(const std::string& subject, std::string_view msg_id);
   void check_exchange();
 
   GatewayReplayParams params_;
