@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,8 +65,9 @@ class SimJetStream {
     core::StreamSpec spec;
     std::map<std::uint64_t, Stored> msgs;
     std::uint64_t last_seq = 0;
-    std::map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;  // id -> seq, ts
-    std::deque<std::pair<std::int64_t, std::string>> dedup_order;         // (ts, id), oldest first
+    // id -> seq, ts; only looked up, never iterated (so its order cannot reach the trace)
+    std::unordered_map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;
+    std::deque<std::pair<std::int64_t, std::string>> dedup_order;  // (ts, id), oldest first
   };
   struct Pending {
     std::int64_t deadline_us = 0;
