@@ -27,8 +27,8 @@
 /// - recording: Binance recording, from the working directory [fixtures/binance/BTCUSDT_2024-..]
 /// - symbols: comma-separated, as configured in the gateway [BTCUSDT]
 /// - from, duration: the slice of the recording replayed, durations into it [0s, all]
-/// - loop_to: replay the slice looped until this virtual time (replay_loop.h says how ids and
-///   times are shifted), e.g. 24h [0: play once]
+/// - loop_to: replay the slice looped until this much recording time (replay_loop.h says how
+///   ids and times are shifted; divided by speed like every offset), e.g. 24h [0: play once]
 /// - speed: replay speed factor [1]; instances: gateway hosts [1]
 /// - buffer_size, max_ticks_per_sec: the gateway's performance.* [5000, 10000]
 /// - poll_interval: exchanges.binance.poll_interval_sec [60s]

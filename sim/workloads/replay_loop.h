@@ -2,7 +2,7 @@
 /// @brief sim::ReplayLoop: a recorded Binance slice looped in time, generated frame by frame at
 /// replay time (never stored), with the msg ids of the ticks each generated frame decodes to.
 ///
-/// The transformation (deterministic, documented in README "Scenarios"): let the slice have
+/// The transformation (deterministic, also in README "The 24-hour replay"): let the slice have
 /// frames at offsets o_0 = 0 .. o_last, trade ids t_min..t_max and book-ticker update ids
 /// u_min..u_max. The period is o_last + 1 s, rounded up to whole seconds. Loop k (k = 0, 1, ...)
 /// replays every frame at o + k * period with, in the frame text:
