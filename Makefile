@@ -4,7 +4,7 @@ CMAKE ?= cmake
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 
-.PHONY: all deps demo test test-unit test-contract test-property test-scenario test-scenarios bench bench-e2e lint-determinism format clean fixtures
+.PHONY: all deps demo test test-unit test-contract test-property test-scenario test-scenarios test-scenarios-full check-broken-invariant bench bench-e2e lint-determinism format clean fixtures
 
 all:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DT26_TESTS=OFF
@@ -36,8 +36,23 @@ fixtures:
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target fixtures_convert
 	$(BUILD)/bin/fixtures_convert $(SHARED_FIXTURES) fixtures
 
-# Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared).
+# Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared). The
+# 24-hour replay runs in a short form here (ASan); `make test-scenarios-full` runs every scenario,
+# the 24-hour replay in full, from a Release build (tests/sim_long.cmake).
 test-scenarios: test-scenario
+
+BUILD_REL ?= build-rel
+test-scenarios-full:
+	$(CMAKE) -S . -B $(BUILD_REL) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	$(CMAKE) --build $(BUILD_REL) -j $(JOBS) --target sim
+	cd $(BUILD_REL) && ctest --output-on-failure -L scenario
+
+# The property test must catch a bug compiled into the gateway on purpose, shrink it to a
+# scenario of <= 20 timeline events, and `sim run` must fail on that file the same way
+# (scripts/check_broken_invariant.sh; own Release build dir, prints PASS/FAIL).
+BUILD_BROKEN ?= build-broken
+check-broken-invariant:
+	JOBS=$(JOBS) scripts/check_broken_invariant.sh $(BUILD_BROKEN)
 
 # Release build with the benchmarks (bench/), then every bench/*_bench binary from the repo root
 # (gateway_e2e_bench starts nats-server, mockex and the gateway itself; about a minute).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <utility>
 
 #include "core/log.h"
 #include "gateway/feed/feed_protocol.h"
@@ -119,6 +120,9 @@ void MarketFeed::on_open() {
   opened_at_us_ = last_frame_us_ = clock_.now_us();
   last_frame_seq_.reset();
   last_trade_id_.clear();
+#ifdef T26_BREAK_DROP_TICK_ON_RECONNECT
+  drop_next_tick_ = stats_.connects > 1;
+#endif
   if (poll_timer_ != 0) clock_.cancel(poll_timer_), poll_timer_ = 0;
   for (auto& message : protocol_->subscribe_messages()) {
     if (const core::Status s = ws_.send_text(std::move(message)); !s.is_ok())
@@ -135,6 +139,9 @@ void MarketFeed::on_frame(const std::string& text) {
     if (gap) on_gap();
   }
   protocol_->decode_frame(text, clock_.wall_us(), [this](const core::Tick& tick) {
+#ifdef T26_BREAK_DROP_TICK_ON_RECONNECT
+    if (std::exchange(drop_next_tick_, false)) return;
+#endif
     if (protocol_->trade_ids_sequential()) check_trade_sequence(tick);
     emit(tick);
   });

@@ -121,6 +121,11 @@ class MarketFeed {
   core::TimerId poll_timer_ = 0;
   core::TimerId reconnect_timer_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // guards REST callbacks
+#ifdef T26_BREAK_DROP_TICK_ON_RECONNECT
+  // A deliberate bug (CMake option of that name, `make check-broken-invariant`): the first
+  // tick after a websocket reconnect is dropped, which gateway_faults_property_test must catch.
+  bool drop_next_tick_ = false;
+#endif
 };
 
 }  // namespace gateway

@@ -1,14 +1,17 @@
 // sim: runs scenario files in a simulated world (virtual time, one seed, a trace hash).
 //
 //   sim run FILE... [--seed N] [--trace out.jsonl] [--speed max|N] [--check-determinism]
+//                   [--set workload.KEY=VALUE|run_for=D|converge_within=D]...
 //
 // Exit codes: 0 pass, 1 usage or config, 2 safety, 3 liveness, 4 nondeterminism.
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "sim/runner.h"
+#include "sim/scenario.h"
 
 #ifndef T26_COMMIT
 #define T26_COMMIT "unknown"
@@ -18,11 +21,33 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: sim run FILE... [--seed N] [--trace out.jsonl] [--speed max|N] [--check-determinism]\n"
+    "               [--set KEY=VALUE]...  (overrides in every FILE: workload.KEY, run_for,\n"
+    "               converge_within; e.g. --set workload.loop_to=3m --set run_for=3m)\n"
     "exit codes: 0 pass, 1 usage or config, 2 safety, 3 liveness, 4 nondeterminism\n";
 
 int usage(const std::string& why) {
   std::cerr << "sim: " << why << "\n" << kUsage;
   return sim::kExitUsage;
+}
+
+// `--set` values: workload.KEY (any workload param), run_for, converge_within.
+core::Status apply_overrides(const std::map<std::string, std::string>& overrides,
+                             sim::Scenario& scenario) {
+  for (const auto& [key, value] : overrides) {
+    if (key.rfind("workload.", 0) == 0 && key.size() > 9) {
+      scenario.workload[key.substr(9)] = value;
+      continue;
+    }
+    if (key != "run_for" && key != "converge_within")
+      return core::make_error(core::Errc::kConfig,
+                              "--set {}: unknown key (allowed: workload.KEY, run_for, "
+                              "converge_within)",
+                              key);
+    auto d = sim::parse_duration_us(value);
+    if (!d) return core::make_error(core::Errc::kConfig, "--set {}: {}", key, d.status().message);
+    (key == "run_for" ? scenario.run_for_us : scenario.converge_within_us) = *d;
+  }
+  return core::Status::ok();
 }
 
 }  // namespace
@@ -37,6 +62,7 @@ int main(int argc, char** argv) {
   sim::RunOptions options;
   options.commit = T26_COMMIT;
   std::vector<std::string> files;
+  std::map<std::string, std::string> overrides;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();
@@ -51,6 +77,11 @@ int main(int argc, char** argv) {
       options.speed = v == "max" ? 0 : std::atof(v.c_str());
       if (v != "max" && options.speed <= 0)
         return usage("--speed: expected max or a positive number, got " + v);
+    } else if (a == "--set" && has_value) {
+      const std::string& kv = args[++i];
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) return usage("--set: expected KEY=VALUE, got " + kv);
+      overrides[kv.substr(0, eq)] = kv.substr(eq + 1);
     } else if (a == "--check-determinism") {
       options.check_determinism = true;
     } else if (a.rfind("--", 0) == 0) {
@@ -69,6 +100,7 @@ int main(int argc, char** argv) {
       std::cerr << "sim: " << scenario.status().message << "\n";
       return sim::kExitUsage;
     }
+    if (core::Status s = apply_overrides(overrides, *scenario); !s) return usage(s.message);
     const sim::RunOutcome outcome = sim::run_scenario(*scenario, options, std::cout);
     if (outcome.exit_code == sim::kExitUsage) std::cerr << "sim: " << outcome.failure << "\n";
     if (verdict == sim::kExitPass) verdict = outcome.exit_code;

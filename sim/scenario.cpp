@@ -87,10 +87,11 @@ core::Result<std::int64_t> parse_duration_us(const std::string& text) {
   }
   const std::string unit = text.substr(pos);
   static const std::map<std::string, std::int64_t> kUnits = {
-      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}};
+      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}};
   auto it = kUnits.find(unit);
   if (it == kUnits.end()) {
-    return make_error(Errc::kInvalidArgument, "not a duration: \"{}\" (units: us, ms, s, m)", text);
+    return make_error(Errc::kInvalidArgument, "not a duration: \"{}\" (units: us, ms, s, m, h)",
+                      text);
   }
   return static_cast<std::int64_t>(value) * it->second;
 }

@@ -19,7 +19,7 @@
 /// run_for: 25s                  # length of the safety phase
 /// converge_within: 30s          # liveness: faults healed, the workload must finish by then
 /// ```
-/// Durations are integers with a unit: us, ms, s, m. Errors name the file and the key.
+/// Durations are integers with a unit: us, ms, s, m, h. Errors name the file and the key.
 #pragma once
 
 #include <cstdint>

@@ -92,6 +92,15 @@ std::uint64_t SimBusServer::stream_messages(const std::string& name) const {
   return js_->stream_messages(name);
 }
 
+void SimBusServer::stream_visit(const std::string& name, std::uint64_t from_seq,
+                                const StreamVisitor& visit) const {
+  js_->stream_visit(name, from_seq, visit);
+}
+
+void SimBusServer::stream_purge_below(const std::string& name, std::uint64_t seq) {
+  js_->stream_purge_below(name, seq);
+}
+
 std::vector<std::pair<std::uint64_t, core::BusMessage>> SimBusServer::stream_read(
     const std::string& name, std::uint64_t from_seq) const {
   return js_->stream_read(name, from_seq);

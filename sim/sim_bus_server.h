@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,6 +60,14 @@ class SimBusServer {
   /// headers and data; no reply): how an oracle judges what was stored. Empty if unknown.
   std::vector<std::pair<std::uint64_t, core::BusMessage>> stream_read(const std::string& name,
                                                                       std::uint64_t from_seq) const;
+  /// stream_read without copies: `visit(seq, subject, headers, data)` per stored message.
+  using StreamVisitor = std::function<void(std::uint64_t seq, const std::string& subject,
+                                           const core::Headers& headers, const std::string& data)>;
+  void stream_visit(const std::string& name, std::uint64_t from_seq,
+                    const StreamVisitor& visit) const;
+  /// Drops stream `name`'s messages below `seq` (JetStream's purge up to a sequence): an oracle
+  /// that has judged them keeps a long replay's memory bounded.
+  void stream_purge_below(const std::string& name, std::uint64_t seq);
 
   // For SimBus. A connection id is never reused; 0 means refused (server down).
   using ConnId = std::uint64_t;

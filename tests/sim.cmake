@@ -12,6 +12,7 @@ t26_test(sim_test LABELS unit
 # Every scenario file runs through the `sim` binary, twice with its seed (trace hashes must
 # match, else exit 4).
 file(GLOB T26_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.yaml)
+list(FILTER T26_SCENARIOS EXCLUDE REGEX "_24h_")  # long ones: tests/sim_long.cmake
 foreach(f ${T26_SCENARIOS})
   get_filename_component(n ${f} NAME_WE)
   add_test(NAME "scenario: ${n}" COMMAND sim run ${f} --check-determinism

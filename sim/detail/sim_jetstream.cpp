@@ -114,6 +114,16 @@ std::string SimJetStream::consumer_create(const std::string& stream, const std::
       .dump();
 }
 
+// As the server does, ids older than the duplicate window are forgotten (memory stays bounded).
+void SimJetStream::expire_dedup(Stream& s, std::int64_t now) {
+  while (!s.dedup_order.empty() &&
+         now - s.dedup_order.front().first >= s.spec.duplicate_window_us) {
+    auto it = s.dedup.find(s.dedup_order.front().second);
+    if (it != s.dedup.end() && it->second.second == s.dedup_order.front().first) s.dedup.erase(it);
+    s.dedup_order.pop_front();
+  }
+}
+
 void SimJetStream::capture(const core::BusMessage& msg) {
   const std::int64_t now = clock_.now_us();
   for (auto& [name, s] : streams_) {
@@ -122,6 +132,7 @@ void SimJetStream::capture(const core::BusMessage& msg) {
                     [&](const std::string& p) { return core::subject_matches(p, msg.subject); });
     if (!captured) continue;
     core::PubAck ack{name, 0, false};
+    expire_dedup(s, now);
     const std::string id(core::header_value(msg.headers, core::kMsgIdHeader));
     auto dup = id.empty() ? s.dedup.end() : s.dedup.find(id);
     if (dup != s.dedup.end() && now - dup->second.second < s.spec.duplicate_window_us) {
@@ -130,7 +141,10 @@ void SimJetStream::capture(const core::BusMessage& msg) {
     } else {
       ack.seq = ++s.last_seq;
       s.msgs.emplace(ack.seq, Stored{msg.subject, msg.headers, msg.data, now});
-      if (!id.empty()) s.dedup.insert_or_assign(id, std::make_pair(ack.seq, now));
+      if (!id.empty()) {
+        s.dedup.insert_or_assign(id, std::make_pair(ack.seq, now));
+        s.dedup_order.emplace_back(now, id);
+      }
     }
     if (!msg.reply.empty()) {
       host_.route(msg.reply, core::BusMessage{msg.reply, "", {}, core::pub_ack_to_json(ack)});
@@ -244,6 +258,21 @@ std::vector<std::pair<std::uint64_t, core::BusMessage>> SimJetStream::stream_rea
     out.push_back(
         {m->first, core::BusMessage{m->second.subject, "", m->second.headers, m->second.data}});
   return out;
+}
+
+void SimJetStream::stream_visit(const std::string& name, std::uint64_t from_seq,
+                                const StoredVisitor& visit) const {
+  auto it = streams_.find(name);
+  if (it == streams_.end()) return;
+  for (auto m = it->second.msgs.lower_bound(from_seq); m != it->second.msgs.end(); ++m)
+    visit(m->first, m->second.subject, m->second.headers, m->second.data);
+}
+
+void SimJetStream::stream_purge_below(const std::string& name, std::uint64_t seq) {
+  auto it = streams_.find(name);
+  if (it == streams_.end()) return;
+  auto& msgs = it->second.msgs;
+  msgs.erase(msgs.begin(), msgs.lower_bound(seq));
 }
 
 }  // namespace sim

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,13 @@ class SimJetStream {
   std::uint64_t stream_messages(const std::string& name) const;
   std::vector<std::pair<std::uint64_t, core::BusMessage>> stream_read(const std::string& name,
                                                                       std::uint64_t from_seq) const;
+  /// Calls `visit` with each stored message from `from_seq` on, without copying it.
+  using StoredVisitor = std::function<void(std::uint64_t seq, const std::string& subject,
+                                           const core::Headers& headers, const std::string& data)>;
+  void stream_visit(const std::string& name, std::uint64_t from_seq,
+                    const StoredVisitor& visit) const;
+  /// Drops the stream's messages below `seq`, as the purge API with `{"seq": N}` does.
+  void stream_purge_below(const std::string& name, std::uint64_t seq);
 
  private:
   struct Stored {
@@ -56,7 +65,9 @@ class SimJetStream {
     core::StreamSpec spec;
     std::map<std::uint64_t, Stored> msgs;
     std::uint64_t last_seq = 0;
-    std::map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;  // id -> seq, ts
+    // id -> seq, ts; only looked up, never iterated (so its order cannot reach the trace)
+    std::unordered_map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;
+    std::deque<std::pair<std::int64_t, std::string>> dedup_order;  // (ts, id), oldest first
   };
   struct Pending {
     std::int64_t deadline_us = 0;
@@ -80,6 +91,7 @@ class SimJetStream {
   void send(Consumer& c, std::uint64_t seq, Pending& p);
   void arm(Consumer& c);
   std::string stream_info_json(const Stream& s) const;
+  static void expire_dedup(Stream& s, std::int64_t now);
 
   core::Clock& clock_;
   Host host_;

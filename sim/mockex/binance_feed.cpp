@@ -8,6 +8,7 @@
 // u > lastUpdateId, so GET /api/v3/depth and the diff stream share one U/u sequence.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "sim/mockex/detail/server_impl.h"
 #include "sim/mockex/market_responses.h"
@@ -21,9 +22,10 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::optional<Decimal> dec(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_string()) return std::nullopt;
-  auto d = Decimal::parse(j[key].get_ref<const std::string&>());
+std::optional<Decimal> dec(const FlatJson& j, std::string_view key) {
+  const auto text = j.get(key);
+  if (!text) return std::nullopt;
+  auto d = Decimal::parse(*text);
   return d ? std::optional<Decimal>(*d) : std::nullopt;
 }
 
@@ -38,6 +40,16 @@ std::string_view stream_of(std::string_view msg) {
   return name.find('\\') == std::string_view::npos ? name : std::string_view{};
 }
 
+template <typename T>
+std::optional<T> num(const FlatJson& j, std::string_view key) {
+  const auto text = j.get(key);
+  T value{};
+  if (!text || std::from_chars(text->data(), text->data() + text->size(), value).ptr !=
+                   text->data() + text->size())
+    return std::nullopt;
+  return value;
+}
+
 /// The `data` text of `{"stream":"..","data":<payload>}` exactly as recorded.
 std::string_view payload_of(std::string_view msg) {
   constexpr std::string_view kData = R"(,"data":)";
@@ -47,6 +59,28 @@ std::string_view payload_of(std::string_view msg) {
 }
 
 }  // namespace
+
+FlatJson::FlatJson(std::string_view t) : text(t) {
+  flat = text.size() >= 2 && text.front() == '{' && text.back() == '}' &&
+         text.find_first_of("{[\\", 1) == std::string_view::npos;
+}
+
+std::optional<std::string_view> FlatJson::get(std::string_view key) const {
+  for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    const std::size_t end = at + key.size();
+    if (at < 2 || text[at - 1] != '"' || (text[at - 2] != '{' && text[at - 2] != ',') ||
+        text.substr(end, 2) != "\":")
+      continue;
+    std::string_view value = text.substr(end + 2);
+    if (value.starts_with('"')) {
+      const auto close = value.find('"', 1);
+      return close == std::string_view::npos ? std::nullopt
+                                             : std::optional(value.substr(1, close - 1));
+    }
+    return value.substr(0, value.find_first_of(",}"));
+  }
+  return std::nullopt;
+}
 
 void MockExchange::Impl::on_record(const replay::Record& record) {
   if (record.src == "coinbase.ws") return coinbase.on_frame(record.msg);
@@ -84,30 +118,31 @@ void MockExchange::Impl::on_binance_frame(std::string_view stream, std::string_v
   const bool known = kind == "trade" || kind == "aggTrade" || kind == "bookTicker" ||
                      kind == "depth" || kind.starts_with("depth@");
   if (!known) return;
+  if (kind == "trade" || kind == "aggTrade" || kind == "bookTicker") {
+    const FlatJson flat(payload);
+    const auto symbol = flat.get("s");
+    if (!flat.flat || !symbol || model.symbol_info(std::string(*symbol)) == nullptr) return;
+    if (kind == "bookTicker") return on_book_ticker_frame(std::string(*symbol), flat);
+    return on_trade_frame(std::string(*symbol), kind, flat);
+  }
   const auto data = nlohmann::json::parse(payload, nullptr, false);
   if (!data.is_object() || !data.contains("s") || !data["s"].is_string()) return;
   const std::string symbol = data["s"];
-  if (model.symbol_info(symbol) == nullptr) return;
-  if (kind == "trade" || kind == "aggTrade")
-    on_trade_frame(symbol, kind, data);
-  else if (kind == "bookTicker")
-    on_book_ticker_frame(symbol, data);
-  else
-    on_depth_frame(symbol, data);
+  if (model.symbol_info(symbol) != nullptr) on_depth_frame(symbol, data);
 }
 
 void MockExchange::Impl::on_trade_frame(const std::string& symbol, std::string_view kind,
-                                        const nlohmann::json& data) {
+                                        const FlatJson& data) {
   const auto price = dec(data, "p");
   const auto qty = dec(data, "q");
-  const char* id_key = kind == "trade" ? "t" : "a";
-  if (!price || !qty || !data.contains(id_key) || !data.contains("T")) return;
-  TradeTick t{data[id_key].get<std::uint64_t>(), *price, *qty, data["T"].get<std::int64_t>(),
-              data.value("m", false)};
+  const auto id = num<std::uint64_t>(data, kind == "trade" ? "t" : "a");
+  const auto time_ms = num<std::int64_t>(data, "T");
+  if (!price || !qty || !id || !time_ms) return;
+  TradeTick t{*id, *price, *qty, *time_ms, data.get("m") == "true"};
   market.on_trade(symbol, t);
   model.apply_trade(symbol, *price, *qty, t.buyer_maker ? Side::kSell : Side::kBuy, now_ms());
   drain_model_events();
-  publish_derived(symbol, t, data.value("E", t.time_ms));
+  publish_derived(symbol, t, num<std::int64_t>(data, "E").value_or(t.time_ms));
 }
 
 void MockExchange::Impl::publish_derived(const std::string& symbol, const TradeTick& t,
@@ -144,8 +179,7 @@ void MockExchange::Impl::publish_derived(const std::string& symbol, const TradeT
   fs.ticker_sent_ms = event_ms;
 }
 
-void MockExchange::Impl::on_book_ticker_frame(const std::string& symbol,
-                                              const nlohmann::json& data) {
+void MockExchange::Impl::on_book_ticker_frame(const std::string& symbol, const FlatJson& data) {
   const auto bid = dec(data, "b");
   const auto bid_qty = dec(data, "B");
   const auto ask = dec(data, "a");
@@ -154,7 +188,7 @@ void MockExchange::Impl::on_book_ticker_frame(const std::string& symbol,
   market.on_book_ticker(symbol, *bid, *bid_qty, *ask, *ask_qty);
   FeedSymbol& fs = feed_symbols[symbol];
   if (fs.depth_synced) return;
-  if (data.contains("u")) market.set_update_id(symbol, data["u"].get<std::uint64_t>());
+  if (const auto u = num<std::uint64_t>(data, "u")) market.set_update_id(symbol, *u);
   model.apply_book_ticker(symbol, *bid, *bid_qty, *ask, *ask_qty, now_ms());
   drain_model_events();
 }

@@ -27,6 +27,10 @@ constexpr std::int64_t kPollUs = 200'000;
 constexpr std::int64_t kWaitUs = 10'000;
 // The one address the gateway hosts reach the exchange from with `same_ip`.
 constexpr const char* kGatewaysIp = "198.51.100.7";
+constexpr const char* kParams =
+    "recording, symbols, from, duration, loop_to, speed, instances, buffer_size, "
+    "max_ticks_per_sec, poll_interval, max_undelivered, websocket, rate_limit_per_min, "
+    "exchange_weight_per_min, min_rest_ok, same_ip, stagger, max_exchange_429";
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -53,8 +57,17 @@ std::vector<std::string> wanted_streams(const std::vector<std::string>& symbols)
   return out;
 }
 
+// The judged tick's msg id split into its prefix and number ("binance:BTCUSDT:trade:" 123).
+GatewayReplayTick judged_tick(const core::Tick& t) {
+  const std::string id = gateway::TickPublisher::msg_id(t);
+  const auto colon = id.rfind(':');
+  return {gateway::TickPublisher::subject("ticks", t), id.substr(0, colon + 1),
+          std::strtoull(id.c_str() + colon + 1, nullptr, 10)};
+}
+
 core::Status load_recording(const std::string& path, std::int64_t from_us,
-                            std::optional<std::int64_t> duration_us, GatewayReplayParams& p) {
+                            std::optional<std::int64_t> duration_us, std::int64_t loop_to_us,
+                            GatewayReplayParams& p) {
   auto reader = replay::RecordingReader::open(path);
   if (!reader)
     return core::make_error(core::Errc::kConfig, "workload.recording: {}", reader.status().message);
@@ -62,6 +75,8 @@ core::Status load_recording(const std::string& path, std::int64_t from_us,
   const std::set<std::string> wanted_set(wanted.begin(), wanted.end());
   gateway::binance::BinanceCodec codec;
   std::set<std::string> seen_ids;
+  std::vector<GatewayReplayFrame> frames;
+  std::vector<GatewayReplayTick> ticks;
   replay::Record r;
   std::optional<std::int64_t> first_us;
   while (true) {
@@ -76,18 +91,21 @@ core::Status load_recording(const std::string& path, std::int64_t from_us,
     GatewayReplayFrame f{offset, stream_of(r.msg), r.msg, {}};
     if (!wanted_set.count(f.stream)) continue;
     codec.decode(r.msg, r.t_us, [&](const core::Tick& t) {
-      std::string id = gateway::TickPublisher::msg_id(t);
-      if (!seen_ids.insert(id).second) return;  // JetStream keeps the first of equal ids
-      f.ticks.push_back(p.ticks.size());
-      p.ticks.push_back({gateway::TickPublisher::subject("ticks", t), std::move(id)});
+      if (t.kind != core::TickKind::kTrade && t.kind != core::TickKind::kBook) return;
+      GatewayReplayTick tick = judged_tick(t);
+      // JetStream keeps the first of equal ids.
+      if (!seen_ids.insert(tick.id_prefix + std::to_string(tick.number)).second) return;
+      f.ticks.push_back(ticks.size());
+      ticks.push_back(std::move(tick));
     });
-    p.frames.push_back(std::move(f));
+    frames.push_back(std::move(f));
   }
-  if (p.frames.empty())
+  if (frames.empty())
     return core::make_error(core::Errc::kConfig, "workload: '{}' has no frames of {} in the slice",
                             path, fmt::join(p.symbols, ","));
-  const std::int64_t base = p.frames.front().offset_us;
-  for (auto& f : p.frames) f.offset_us -= base;
+  const std::int64_t base = frames.front().offset_us;
+  for (auto& f : frames) f.offset_us -= base;
+  p.replay = ReplayLoop(std::move(frames), std::move(ticks), loop_to_us);
   return core::Status::ok();
 }
 
@@ -177,29 +195,32 @@ class ExchangeHost final : public Process {
       }
     }
     const std::size_t fed = oracle_.fed;
-    start_us_ = env_.clock.now_us() - (fed ? params_.frames[fed - 1].offset_us : 0);
+    start_us_ = env_.clock.now_us() - (fed ? params_.replay.offset_us(fed - 1) : 0);
     env_.world.event(env_.name, "replay_start").u64("frame", fed);
     feed_due();
   }
 
   void feed_due() {
     const std::int64_t now = env_.clock.now_us() - start_us_;
-    const auto& frames = params_.frames;
-    for (; oracle_.fed < frames.size() && frames[oracle_.fed].offset_us <= now; ++oracle_.fed) {
-      const GatewayReplayFrame& f = frames[oracle_.fed];
-      if (exchange_->streams().has_subscribers(f.stream)) {
-        for (std::size_t i : f.ticks) oracle_.delivered[i] = true;
-        oracle_.expected += f.ticks.size();
+    const ReplayLoop& replay = params_.replay;
+    for (; oracle_.fed < replay.frame_count() && replay.offset_us(oracle_.fed) <= now;
+         ++oracle_.fed) {
+      const std::size_t frame = oracle_.fed;
+      if (exchange_->streams().has_subscribers(replay.stream(frame))) {
+        replay.for_each_tick(frame, [&](std::size_t i) {
+          oracle_.delivered[i] = true;
+          ++oracle_.expected;
+        });
       } else {
         ++oracle_.undelivered;
       }
-      exchange_->feed({env_.clock.wall_us(), "binance.ws", "", f.record});
+      exchange_->feed({env_.clock.wall_us(), "binance.ws", "", replay.record(frame)});
     }
-    if (oracle_.fed == frames.size()) {
-      env_.world.event(env_.name, "replay_done").u64("frames", frames.size());
+    if (oracle_.fed == replay.frame_count()) {
+      env_.world.event(env_.name, "replay_done").u64("frames", replay.frame_count());
       return;
     }
-    env_.clock.call_after(frames[oracle_.fed].offset_us - now, [this] { feed_due(); });
+    env_.clock.call_after(replay.offset_us(oracle_.fed) - now, [this] { feed_due(); });
   }
 
   HostEnv& env_;
@@ -276,6 +297,7 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
   p.symbols = {"BTCUSDT"};
   std::int64_t from_us = 0;
   std::optional<std::int64_t> duration_us;
+  std::int64_t loop_to_us = 0;
   for (const auto& [key, value] : params) {
     if (key == "kind") continue;
     auto number = number_param(key, value, p);
@@ -287,39 +309,40 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
       p.symbols.clear();
       std::stringstream ss(value);
       for (std::string s; std::getline(ss, s, ',');) p.symbols.push_back(s);
-    } else if (key == "from" || key == "duration" || key == "poll_interval" || key == "stagger") {
+    } else if (key == "from" || key == "duration" || key == "poll_interval" || key == "stagger" ||
+               key == "loop_to") {
       auto d = duration_param(key, value);
       if (!d) return d.status();
       if (key == "stagger") p.stagger_us = *d;
       if (key == "from") from_us = *d;
       if (key == "duration") duration_us = *d;
+      if (key == "loop_to") loop_to_us = *d;
       if (key == "poll_interval") p.poll_interval_sec = static_cast<double>(*d) / 1e6;
     } else {
       return core::make_error(core::Errc::kConfig,
-                              "workload.{}: unknown parameter of gateway_replay", key);
+                              "workload.{}: unknown parameter of gateway_replay (known: {})", key,
+                              kParams);
     }
   }
   auto info =
       mockex::read_exchange_info_recording(std::string(mockex::kDefaultExchangeInfoRecording));
   if (!info) return core::make_error(core::Errc::kConfig, "workload: {}", info.status().message);
   p.exchange_info_json = std::move(*info);
-  if (core::Status s = load_recording(p.recording, from_us, duration_us, p); !s) return s;
-  for (auto& f : p.frames)
-    f.offset_us = static_cast<std::int64_t>(static_cast<double>(f.offset_us) / p.speed);
+  if (core::Status s = load_recording(p.recording, from_us, duration_us, loop_to_us, p); !s)
+    return s;
+  p.replay.scale(p.speed);
   return p;
 }
 
 GatewayReplayWorkload::GatewayReplayWorkload(GatewayReplayParams params)
     : params_(std::move(params)) {
-  oracle_.delivered.assign(params_.ticks.size(), false);
-  for (std::size_t i = 0; i < params_.ticks.size(); ++i)
-    oracle_.index.emplace(params_.ticks[i].msg_id, i);
+  oracle_.delivered.assign(params_.replay.tick_count(), false);
 }
 
 void GatewayReplayWorkload::setup(SimWorld& world) {
   world_ = &world;
-  world.note_param("frames", std::to_string(params_.frames.size()));
-  world.note_param("ticks", std::to_string(params_.ticks.size()));
+  world.note_param("frames", std::to_string(params_.replay.frame_count()));
+  world.note_param("ticks", std::to_string(params_.replay.tick_count()));
   world.add_host("exchange", [this](HostEnv& env) {
     return std::make_unique<ExchangeHost>(env, params_, oracle_);
   });
@@ -334,12 +357,16 @@ void GatewayReplayWorkload::setup(SimWorld& world) {
 }
 
 void GatewayReplayWorkload::poll() {
-  const auto msgs = world_->bus_server().stream_read("TICKS", oracle_.next_seq);
-  for (const auto& [seq, msg] : msgs) {
-    oracle_.next_seq = seq + 1;
-    if (!oracle_.violation) judge(msg);
-  }
-  if (!msgs.empty()) {
+  const std::uint64_t from = oracle_.next_seq;
+  world_->bus_server().stream_visit("TICKS", from,
+                                    [this](std::uint64_t seq, const std::string& subject,
+                                           const core::Headers& headers, const std::string&) {
+                                      oracle_.next_seq = seq + 1;
+                                      if (!oracle_.violation)
+                                        judge(subject, core::header_value(headers, "Nats-Msg-Id"));
+                                    });
+  if (oracle_.next_seq != from) {
+    world_->bus_server().stream_purge_below("TICKS", oracle_.next_seq);
     world_->event("oracle", "stream_read")
         .u64("next_seq", oracle_.next_seq)
         .u64("stored", oracle_.stored)
@@ -350,30 +377,30 @@ void GatewayReplayWorkload::poll() {
   world_->clock().call_after(kPollUs, [this] { poll(); });
 }
 
-void GatewayReplayWorkload::judge(const core::BusMessage& msg) {
-  const std::string id(core::header_value(msg.headers, "Nats-Msg-Id"));
+void GatewayReplayWorkload::judge(const std::string& subject, std::string_view msg_id) {
+  const std::string id(msg_id);
   if (id.find(":trade:") == std::string::npos && id.find(":book:") == std::string::npos) return;
-  auto it = oracle_.index.find(id);
-  if (it == oracle_.index.end()) {
+  const ReplayLoop& replay = params_.replay;
+  const std::optional<std::size_t> found = replay.find(id);
+  if (!found) {
+    oracle_.violation = fmt::format("stored tick {} on {} is not in the recording", id, subject);
+    return;
+  }
+  const std::size_t i = *found;
+  if (replay.subject(i) != subject) {
     oracle_.violation =
-        fmt::format("stored tick {} on {} is not in the recording", id, msg.subject);
+        fmt::format("tick {} stored on {}, want {}", id, subject, replay.subject(i));
     return;
   }
-  const std::size_t i = it->second;
-  const GatewayReplayTick& want = params_.ticks[i];
-  if (want.subject != msg.subject) {
-    oracle_.violation = fmt::format("tick {} stored on {}, want {}", id, msg.subject, want.subject);
-    return;
-  }
-  std::size_t& next = oracle_.next_index[msg.subject];
+  std::size_t& next = oracle_.next_index[subject];
   if (i < next) {
-    oracle_.violation = fmt::format("tick {} on {} stored twice or out of order", id, msg.subject);
+    oracle_.violation = fmt::format("tick {} on {} stored twice or out of order", id, subject);
     return;
   }
   for (std::size_t k = next; k < i; ++k) {
-    if (params_.ticks[k].subject == msg.subject && oracle_.delivered[k]) {
-      oracle_.violation = fmt::format("tick {} on {} lost (the next stored is {})",
-                                      params_.ticks[k].msg_id, msg.subject, id);
+    if (oracle_.delivered[k] && replay.subject(k) == subject) {
+      oracle_.violation =
+          fmt::format("tick {} on {} lost (the next stored is {})", replay.msg_id(k), subject, id);
       return;
     }
   }
@@ -407,7 +434,7 @@ void GatewayReplayWorkload::check_exchange() {
 }
 
 bool GatewayReplayWorkload::converged() const {
-  return oracle_.fed == params_.frames.size() && oracle_.stored == oracle_.expected &&
+  return oracle_.fed == params_.replay.frame_count() && oracle_.stored == oracle_.expected &&
          oracle_.rest_ok >= params_.min_rest_ok;
 }
 
@@ -415,8 +442,8 @@ std::string GatewayReplayWorkload::progress() const {
   return fmt::format(
       "fed {} of {} frames ({} while nobody subscribed); stored {} of {} delivered "
       "ticks ({} in the recording slice); the exchange answered 200 x{} (want {})",
-      oracle_.fed, params_.frames.size(), oracle_.undelivered, oracle_.stored, oracle_.expected,
-      params_.ticks.size(), oracle_.rest_ok, params_.min_rest_ok);
+      oracle_.fed, params_.replay.frame_count(), oracle_.undelivered, oracle_.stored,
+      oracle_.expected, params_.replay.tick_count(), oracle_.rest_ok, params_.min_rest_ok);
 }
 
 core::Result<std::function<void()>> GatewayReplayWorkload::action(const TimelineEntry& e) {

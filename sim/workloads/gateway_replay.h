@@ -32,18 +32,17 @@
 /// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_.. |
 /// | symbols | comma-separated, as configured in the gateway | BTCUSDT |
 /// | from, duration | the slice of the recording replayed (durations into it) | 0s, all |
-/// | speed | replay speed factor | 1 |
-/// | instances | gateway hosts | 1 |
-/// | buffer_size, max_ticks_per_sec | the gateway's performance.* | 5000, 10000 |
-/// | poll_interval | exchanges.binance.poll_interval_sec | 60s |
-/// | websocket | exchanges.binance.websocket_enabled | true |
-/// | rate_limit_per_min | exchanges.binance.rate_limit_per_min | 1200 |
-/// | exchange_weight_per_min | the exchange's weight limit per IP | 6000 |
-/// | same_ip | every gateway host reaches the exchange from one IP | true |
-/// | stagger | gateway-N starts its service (N-1) x stagger after the world starts | 0s |
-/// | max_undelivered | frames that may be fed while no gateway listens | 0 |
-/// | max_exchange_429 | 429s the exchange may answer besides forced ones | 0 |
-/// | min_rest_ok | 200 answers of the exchange needed to converge | 0 |
+/// | loop_to | replay the slice looped until this much recording time (replay_loop.h says how ids
+/// and times are shifted; divided by speed like every offset), e.g. 24h | 0: play once | | speed |
+/// replay speed factor | 1 | | instances | gateway hosts | 1 | | buffer_size, max_ticks_per_sec |
+/// the gateway's performance.* | 5000, 10000 | | poll_interval |
+/// exchanges.binance.poll_interval_sec | 60s | | websocket | exchanges.binance.websocket_enabled |
+/// true | | rate_limit_per_min | exchanges.binance.rate_limit_per_min | 1200 | |
+/// exchange_weight_per_min | the exchange's weight limit per IP | 6000 | | same_ip | every gateway
+/// host reaches the exchange from one IP | true | | stagger | gateway-N starts its service (N-1) x
+/// stagger after the world starts | 0s | | max_undelivered | frames that may be fed while no
+/// gateway listens | 0 | | max_exchange_429 | 429s the exchange may answer besides forced ones | 0
+/// | | min_rest_ok | 200 answers of the exchange needed to converge | 0 |
 #pragma once
 
 #include <cstdint>
@@ -51,31 +50,18 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "sim/workload.h"
+#include "sim/workloads/replay_loop.h"
 
 namespace sim {
-
-/// One recorded frame as the exchange feeds it, with the msg ids of the ticks it decodes to.
-struct GatewayReplayFrame {
-  std::int64_t offset_us = 0;      // recorded time since the first frame fed
-  std::string stream;              // "btcusdt@trade"
-  std::string record;              // the recording line's `msg`
-  std::vector<std::size_t> ticks;  // indexes into GatewayReplayParams::ticks
-};
-
-struct GatewayReplayTick {
-  std::string subject;
-  std::string msg_id;
-};
 
 struct GatewayReplayParams {
   std::string recording;
   std::vector<std::string> symbols;
-  std::vector<GatewayReplayFrame> frames;
-  std::vector<GatewayReplayTick> ticks;  // judged ticks in recording order, unique msg ids
+  ReplayLoop replay;  // the frames fed and the judged ticks, in recording order
   std::string exchange_info_json;
   double speed = 1;
   int instances = 1;
@@ -99,13 +85,12 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
 struct GatewayReplayOracle {
   std::size_t fed = 0;            // frames fed so far (survives an exchange crash)
   std::uint64_t undelivered = 0;  // frames fed while nobody subscribed
-  std::vector<bool> delivered;    // by tick index
+  std::vector<bool> delivered;    // by tick index (ReplayLoop)
   std::size_t expected = 0;       // delivered ticks
   std::size_t stored = 0;         // judged ticks read from the stream
   std::uint64_t rest_ok = 0;      // 200 answers of the exchange, as of the last poll
   std::uint64_t next_seq = 1;     // next stream sequence to read
-  std::unordered_map<std::string, std::size_t> index;  // msg id -> tick index
-  std::map<std::string, std::size_t> next_index;       // per subject: the next index allowed
+  std::map<std::string, std::size_t> next_index;  // per subject: the next index allowed
   std::optional<std::string> violation;
 };
 
@@ -120,7 +105,7 @@ class GatewayReplayWorkload final : public Workload {
 
  private:
   void poll();
-  void judge(const core::BusMessage& msg);
+  void judge(const std::string& subject, std::string_view msg_id);
   void check_exchange();
 
   GatewayReplayParams params_;

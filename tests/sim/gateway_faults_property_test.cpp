@@ -2,7 +2,8 @@
 // throws at the real gateway (gateway_replay workload), every tick the exchange delivered is
 // stored in the TICKS stream once, in recording order, and the exchange never has to answer a
 // 429 it was not forced to. A failure prints the seed and writes the shrunk counterexample as
-// a scenario file that `build/bin/sim run` reproduces.
+// a scenario file that `build/bin/sim run` reproduces. `make check-broken-invariant` builds
+// the gateway with a deliberate bug (T26_BREAK_DROP_TICK_ON_RECONNECT) to prove this catches it.
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
 #include <catch2/catch.hpp>
@@ -38,12 +39,15 @@ sim::TimelineEntry fault(int kind, std::int64_t at_ms, std::int64_t size) {
   return e;
 }
 
-std::string write_counterexample(const sim::Scenario& s) {
+// Every failing case rapidcheck tries while shrinking is written; the last one it reports is
+// the shrunk one (scripts/check_broken_invariant.sh reads that path from the log).
+std::string write_counterexample(const sim::Scenario& s, const std::string& failure) {
   std::filesystem::create_directories("out/sim");
   const std::string yaml = sim::scenario_to_yaml(s);
   const std::string path =
       fmt::format("out/sim/gateway_faults_{:016x}.yaml", core::stable_hash64(yaml));
-  std::ofstream(path) << "# Written by gateway_faults_property_test: a shrunk failing case.\n"
+  std::ofstream(path) << "# Written by gateway_faults_property_test: a failing case.\n# " << failure
+                      << "\n# reproduce: build/bin/sim run " << path << "\n"
                       << yaml;
   return path;
 }
@@ -72,7 +76,7 @@ TEST_CASE("the gateway stores every delivered tick once and in order under any f
     std::ostringstream out;
     const sim::RunOutcome outcome = sim::run_scenario(s, sim::RunOptions{}, out);
     if (outcome.exit_code != sim::kExitPass) {
-      const std::string file = write_counterexample(s);
+      const std::string file = write_counterexample(s, outcome.failure);
       RC_FAIL(fmt::format("{}\nSEED={} scenario written to {}\nreproduce: build/bin/sim run {}",
                           outcome.failure, outcome.seed, file, file));
     }

@@ -37,6 +37,16 @@ struct FeedSymbol {
   std::optional<std::int64_t> kline_open_ms;  // the kline the last trade went into
 };
 
+/// A flat JSON object's members as written (a string without its quotes): the hot Binance
+/// trade and bookTicker payloads, read without building a tree. `flat` is false for text with
+/// nesting or escapes, which that shortcut does not handle.
+struct FlatJson {
+  explicit FlatJson(std::string_view text);
+  std::optional<std::string_view> get(std::string_view key) const;
+  std::string_view text;
+  bool flat = false;
+};
+
 struct MockExchange::Impl {
   using Handler = RestAnswer (Impl::*)(const RequestParams& params, const std::string& api_key);
   struct Route {
@@ -94,8 +104,8 @@ struct MockExchange::Impl {
   // binance_feed.cpp
   void on_record(const replay::Record& record);
   void on_binance_frame(std::string_view stream, std::string_view payload);
-  void on_trade_frame(const std::string& symbol, std::string_view kind, const nlohmann::json& data);
-  void on_book_ticker_frame(const std::string& symbol, const nlohmann::json& data);
+  void on_trade_frame(const std::string& symbol, std::string_view kind, const FlatJson& data);
+  void on_book_ticker_frame(const std::string& symbol, const FlatJson& data);
   void on_depth_frame(const std::string& symbol, const nlohmann::json& data);
   void on_depth_snapshot(const std::string& symbol, const nlohmann::json& body);
   void publish_derived(const std::string& symbol, const TradeTick& trade, std::int64_t event_ms);
