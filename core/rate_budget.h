@@ -107,7 +107,8 @@ class RateBudget {
   std::int64_t limit() const { return limit_; }
   /// False while a shared budget runs on its local fallback.
   bool shared_ok() const { return shared_ok_; }
-  /// True while a 429/418 stop is in force.
+  /// True while a 429/418 this instance received stops it (a stop shared by another
+  /// instance shows only as the shared script refusing grants).
   bool stopped() const;
   std::size_t waiting() const { return queue_.size(); }
 
