@@ -27,7 +27,7 @@ constexpr const char* kDepthRecording =
     "fixtures/binance/BTCUSDT_2024-08-08T2354Z-2024-08-09T0005Z.jsonl.zst";
 constexpr std::int64_t kWeightLimit = 40;
 
-/// `mockex` on a free port with `extra` flags; the recording at max speed unless none.
+/// `mockex` started on a free port with `extra` flags, at max speed.
 struct MockexProcess {
   explicit MockexProcess(std::vector<std::string> extra = {"--recording", kRecording})
       : port(testsupport::free_tcp_port()),
@@ -40,8 +40,9 @@ struct MockexProcess {
             }(),
             dir.path() + "/mockex.log") {
     process.start();
-    REQUIRE(testsupport::wait_for_tcp(port, 30s));
   }
+  /// Waits until it listens (separate from starting, so two can start up at once).
+  void wait_ready() const { REQUIRE(testsupport::wait_for_tcp(port, 30s)); }
   std::string url() const { return fmt::format("http://127.0.0.1:{}", port); }
   testsupport::TempDir dir{"mockex-live"};
   std::uint16_t port;
@@ -86,6 +87,7 @@ nlohmann::json cut_recording(const std::string& from, const std::string& to, int
 
 TEST_CASE("The mockex binary serves REST and a signed order to cpp-httplib", "[mockex][net]") {
   MockexProcess mockex;
+  mockex.wait_ready();
   httplib::Client client("127.0.0.1", mockex.port);
   const auto ping = client.Get("/api/v3/ping");
   REQUIRE(ping);
@@ -123,15 +125,17 @@ TEST_CASE("The real CCXT binance and ccxt.pro clients trade and stream against m
   write_file(dir.path() + "/rich.yaml", "starting_balances: {USDT: \"100000000\", BTC: \"1\"}\n");
   write_file(dir.path() + "/limited.yaml",
              fmt::format("rate_limits: {{weight_per_minute: {}}}\n", kWeightLimit));
-  // The recording's depth snapshot and the 2000 frames around it: enough for every check,
+  // The recording's depth snapshot and the 1200 frames around it: enough for every check,
   // replayed in a few seconds even under the sanitizers.
   const std::string recording = dir.path() + "/cut.jsonl";
-  const auto trades = cut_recording(kDepthRecording, recording, 2000);
+  const auto trades = cut_recording(kDepthRecording, recording, 1200);
   write_file(dir.path() + "/expected.json",
              nlohmann::json{{"trades", trades}, {"weight_limit", kWeightLimit}}.dump());
   MockexProcess mockex(
       {"--recording", recording, "--start-on-subscribe", "--config", dir.path() + "/rich.yaml"});
   MockexProcess limited({"--config", dir.path() + "/limited.yaml"});
+  mockex.wait_ready();
+  limited.wait_ready();
   const std::string cmd =
       fmt::format("node tests/ccxt/mockex_ccxt.mjs {0}/expected.json {1} {2} > {0}/ccxt.log 2>&1",
                   dir.path(), mockex.url(), limited.url());
