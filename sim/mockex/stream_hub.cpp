@@ -138,12 +138,7 @@ void StreamHub::send(Session& s, std::uint64_t id, std::string_view stream,
         std::max(now + latency_us, s.delayed.empty() ? now : s.delayed.back().first);
     s.delayed.emplace_back(due, std::move(text));
     if (latency_us > 0 && count_fault_) count_fault_("stream_latency");
-    if (s.timer == 0) {
-      std::weak_ptr<int> alive = alive_;
-      s.timer = clock_->call_after(due - now, [this, alive, id] {
-        if (!alive.expired()) send_delayed(id);
-      });
-    }
+    if (s.timer == 0) arm_delayed(s, id, due - now);
     return;
   }
   (void)s.ws->send_text(std::move(text));
@@ -152,6 +147,13 @@ void StreamHub::send(Session& s, std::uint64_t id, std::string_view stream,
     drop_at_frames_ = 0;
     drop_all();
   }
+}
+
+void StreamHub::arm_delayed(Session& s, std::uint64_t id, std::int64_t delay_us) {
+  std::weak_ptr<int> alive = alive_;
+  s.timer = clock_->call_after(delay_us, [this, alive, id] {
+    if (!alive.expired()) send_delayed(id);
+  });
 }
 
 void StreamHub::send_delayed(std::uint64_t id) {
@@ -165,12 +167,7 @@ void StreamHub::send_delayed(std::uint64_t id) {
     s.delayed.pop_front();
     ++frames_sent_;
   }
-  if (!s.delayed.empty()) {
-    std::weak_ptr<int> alive = alive_;
-    s.timer = clock_->call_after(s.delayed.front().first - now, [this, alive, id] {
-      if (!alive.expired()) send_delayed(id);
-    });
-  }
+  if (!s.delayed.empty()) arm_delayed(s, id, s.delayed.front().first - now);
 }
 
 void StreamHub::on_text(std::uint64_t id, const std::string& text) {

@@ -77,6 +77,8 @@ class StreamHub {
   void unsubscribe(std::uint64_t id, const std::string& stream);
   void remove(std::uint64_t id);
   void send(Session& s, std::uint64_t id, std::string_view stream, std::string_view payload);
+  /// Sends `id`'s delayed frames that are due, in `delay_us`.
+  void arm_delayed(Session& s, std::uint64_t id, std::int64_t delay_us);
   void send_delayed(std::uint64_t id);
 
   std::map<std::uint64_t, Session> sessions_;

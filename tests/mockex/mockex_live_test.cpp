@@ -13,6 +13,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "core/sign.h"
 #include "sim/replay/recording.h"
 #include "tests/support/server_process.h"
@@ -143,4 +147,37 @@ TEST_CASE("The real CCXT binance and ccxt.pro clients trade and stream against m
   INFO(read_file(dir.path() + "/ccxt.log") + mockex.process.log_tail() +
        limited.process.log_tail());
   CHECK(rc == 0);
+}
+
+TEST_CASE("The mockex binary pings websockets and drops one that never pongs", "[mockex][net]") {
+  MockexProcess mockex({"--ws-ping", "1", "--ws-pong-timeout", "3"});
+  mockex.wait_ready();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(mockex.port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const timeval read_deadline{10, 0};  // no read blocks longer; the drop is due after 3 s
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_deadline, sizeof read_deadline);
+  const std::string upgrade =
+      "GET /ws/btcusdt@trade HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n";
+  REQUIRE(::send(fd, upgrade.data(), upgrade.size(), 0) == static_cast<ssize_t>(upgrade.size()));
+  const auto start = std::chrono::steady_clock::now();
+  std::string bytes;
+  char buf[512];
+  ssize_t n = 0;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) bytes.append(buf, static_cast<std::size_t>(n));
+  const auto open_for = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  INFO(mockex.process.log_tail());
+  CHECK(n == 0);  // the server closed it, not the read deadline
+  CHECK(bytes.starts_with("HTTP/1.1 101"));
+  const auto body = bytes.substr(bytes.find("\r\n\r\n") + 4);
+  CHECK(body.find(std::string("\x89\x00", 2)) == 0);  // a ping, then more
+  CHECK(open_for >= 3s);
+  CHECK(open_for < 8s);
 }
