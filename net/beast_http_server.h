@@ -6,7 +6,8 @@
 /// handler may answer later through its responder. Malformed requests get 400, bodies over
 /// `body_bytes_max` get 413, and both close the connection. No threads of its own; every
 /// callback runs on the clock's loop. Destroying the server stops it; sessions still running
-/// own themselves and end with the loop.
+/// own themselves and end with the loop. With use_tls() every connection is TLS (TLS 1.2+);
+/// a client that does not complete the handshake is disconnected.
 ///
 /// | Option (core::HttpServerOptions) | Meaning                               | Default |
 /// |----------------------------------|---------------------------------------|---------|
@@ -31,7 +32,16 @@ class BeastHttpServer final : public core::HttpServer {
   BeastHttpServer(const BeastHttpServer&) = delete;
   BeastHttpServer& operator=(const BeastHttpServer&) = delete;
 
+  /// Serves TLS only (https and wss on the one port) with the PEM certificate chain and
+  /// private key in these files; call before listen(). kConfig names the file that cannot be
+  /// loaded.
+  core::Status use_tls(const std::string& cert_file, const std::string& key_file);
   core::Result<std::uint16_t> listen(const std::string& host, std::uint16_t port) override;
+  /// WebSocket keepalive for sessions upgraded from now on. By default Beast's suggested
+  /// server timeouts (a ping after 150 s without traffic, a drop after 300 s); this instead
+  /// pings every `interval_us` whatever the traffic and drops (1006) a session once
+  /// `pong_timeout_us` pass without a pong, as Binance does (3 and 10 minutes).
+  void set_ws_ping(std::int64_t interval_us, std::int64_t pong_timeout_us);
   void set_handler(Handler handler) override;
   void set_ws_handler(WsHandler handler) override;
   void stop() override;

@@ -30,6 +30,8 @@ struct ServerState {
   core::HttpServer::Handler handler;
   core::HttpServer::WsHandler ws_handler;
   std::uint64_t accepted = 0;
+  std::int64_t ws_ping_us = 0;  // set_ws_ping; 0: kWsServerPingUs keepalive
+  std::int64_t ws_pong_timeout_us = 0;
   std::optional<std::uint16_t> port;
   std::list<std::weak_ptr<Conn>> conns;
 };
@@ -126,7 +128,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
     ws_ = std::make_shared<SimWsSession>(server_->clock, server_->net, SimWsSession::Role::kServer,
                                          remote_, server_->options.body_bytes_max);
     ws_->start(id_);
-    ws_->set_keepalive(kWsServerPingUs);
+    if (server_->ws_ping_us > 0)
+      ws_->set_ping_schedule(server_->ws_ping_us, server_->ws_pong_timeout_us);
+    else
+      ws_->set_keepalive(kWsServerPingUs);
     const std::string rest = parser_.take_rest();
     auto session = ws_;  // the handler may stop the server, which drops ws_'s owner
     server_->ws_handler(to_core(std::move(req), peer_), session);
@@ -201,7 +206,7 @@ struct SimHttpServer::Impl {
 SimHttpServer::SimHttpServer(core::Clock& clock, SimNetwork& net, std::string host,
                              core::HttpServerOptions options)
     : impl_(std::make_unique<Impl>(Impl{std::make_shared<ServerState>(
-          ServerState{clock, net, std::move(host), options, {}, {}, 0, {}, {}})})) {}
+          ServerState{clock, net, std::move(host), options, {}, {}, 0, 0, 0, {}, {}})})) {}
 
 SimHttpServer::~SimHttpServer() {
   stop();
@@ -240,6 +245,11 @@ core::Result<std::uint16_t> SimHttpServer::listen(const std::string& host, std::
     }
   }
   return core::make_error(core::Errc::kUnavailable, "listen on {}: no free port", state.host);
+}
+
+void SimHttpServer::set_ws_ping(std::int64_t interval_us, std::int64_t pong_timeout_us) {
+  impl_->state->ws_ping_us = interval_us;
+  impl_->state->ws_pong_timeout_us = pong_timeout_us;
 }
 
 void SimHttpServer::set_handler(Handler handler) {

@@ -7,7 +7,8 @@
 /// share the port. One request at a time per connection (no pipelining), so a handler may
 /// answer later through its responder. Malformed requests get 400, bodies over
 /// `body_bytes_max` get 413, and both close the connection. WebSocket sessions ping a silent
-/// client after 150 s and drop it after 300 s, as Beast's suggested server timeouts do.
+/// client after 150 s and drop it after 300 s, as Beast's suggested server timeouts do, or on
+/// Binance's schedule after set_ws_ping.
 /// Every callback runs on `clock`'s loop; `net` must outlive the server. Destroying the server
 /// stops it; a responder kept longer answers into a closed connection, harmlessly.
 ///
@@ -38,6 +39,11 @@ class SimHttpServer final : public core::HttpServer {
   /// `host` must name this server's simulated host, or be a wildcard or loopback address
   /// ("0.0.0.0", "::", "127.0.0.1", "localhost", ""), which all mean that host.
   core::Result<std::uint16_t> listen(const std::string& host, std::uint16_t port) override;
+  /// WebSocket keepalive for sessions upgraded from now on. By default Beast's suggested
+  /// server timeouts (a ping after 150 s without traffic, a drop after 300 s); this instead
+  /// pings every `interval_us` whatever the traffic and drops (1006) a session once
+  /// `pong_timeout_us` pass without a pong, as Binance does (3 and 10 minutes).
+  void set_ws_ping(std::int64_t interval_us, std::int64_t pong_timeout_us);
   void set_handler(Handler handler) override;
   void set_ws_handler(WsHandler handler) override;
   void stop() override;

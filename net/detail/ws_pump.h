@@ -4,6 +4,8 @@
 /// Shared by BeastHttpServer (plain TCP) and BeastWsClient (TCP or TLS). Loop thread only.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -11,6 +13,7 @@
 #include <utility>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -40,6 +43,21 @@ class WsPump final : public core::WsSession,
     state_ = State::kOpen;
     read_next();
     write_next();
+  }
+
+  /// Server role, after start(): a ping every `interval` whatever the traffic, and fail()
+  /// once `pong_timeout` passes without a pong (Binance's server pings). Replaces Beast's
+  /// idle timeout, which the caller turns off.
+  void ping_every(std::chrono::microseconds interval, std::chrono::microseconds pong_timeout) {
+    ping_interval_ = interval;
+    pong_timeout_ = pong_timeout;
+    last_pong_ = std::chrono::steady_clock::now();
+    next_ping_ = last_pong_ + interval;
+    ping_timer_.emplace(ws_.get_executor());
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::pong) last_pong_ = std::chrono::steady_clock::now();
+    });
+    arm_ping();
   }
 
   /// Drops the connection without a close handshake; on_close(kWsCloseAbnormal, reason).
@@ -77,6 +95,25 @@ class WsPump final : public core::WsSession,
 
  private:
   enum class State { kConnecting, kOpen, kClosed };
+
+  void arm_ping() {
+    if (state_ != State::kOpen) return;
+    ping_timer_->expires_at(std::min(next_ping_, last_pong_ + pong_timeout_));
+    ping_timer_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->state_ != State::kOpen) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - self->last_pong_ >= self->pong_timeout_) return self->fail("no pong in time");
+      if (now >= self->next_ping_) {
+        self->next_ping_ += self->ping_interval_;
+        if (!self->ping_in_flight_ && !self->close_request_) {
+          self->ping_in_flight_ = true;
+          self->ws_.async_ping({}, [self](beast::error_code) { self->ping_in_flight_ = false; });
+        }
+      }
+      self->arm_ping();
+    });
+  }
 
   void read_next() {
     ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -129,6 +166,7 @@ class WsPump final : public core::WsSession,
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     outbox_.clear();
+    if (ping_timer_) ping_timer_->cancel();
     on_message_ = nullptr;
     boost::asio::post(ws_.get_executor(),
                       [on_close = std::move(on_close_), code, reason = std::move(reason)] {
@@ -142,6 +180,11 @@ class WsPump final : public core::WsSession,
   std::deque<std::string> outbox_;
   std::optional<websocket::close_reason> close_request_;
   bool writing_ = false;
+  std::optional<boost::asio::steady_timer> ping_timer_;  // set by ping_every
+  std::chrono::microseconds ping_interval_{0};
+  std::chrono::microseconds pong_timeout_{0};
+  std::chrono::steady_clock::time_point last_pong_, next_ping_;
+  bool ping_in_flight_ = false;
   bool close_sent_ = false;
   State state_ = State::kConnecting;
   std::string remote_;

@@ -1,5 +1,7 @@
 #include "sim/detail/sim_ws_session.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace sim::detail {
@@ -37,6 +39,39 @@ void SimWsSession::start(ConnId conn) {
 void SimWsSession::set_keepalive(std::int64_t interval_us) {
   keepalive_us_ = interval_us;
   arm_keepalive();
+}
+
+void SimWsSession::set_ping_schedule(std::int64_t interval_us, std::int64_t pong_timeout_us) {
+  keepalive_us_ = 0;
+  ping_every_us_ = interval_us;
+  pong_timeout_us_ = pong_timeout_us;
+  last_pong_us_ = clock_.now_us();
+  next_ping_us_ = last_pong_us_ + interval_us;
+  arm_ping_schedule();
+}
+
+void SimWsSession::arm_ping_schedule() {
+  clock_.cancel(keepalive_timer_);
+  keepalive_timer_ = 0;
+  if (ping_every_us_ <= 0 || state_ != State::kOpen) return;
+  const std::int64_t due = std::min(next_ping_us_, last_pong_us_ + pong_timeout_us_);
+  keepalive_timer_ = clock_.call_after(
+      std::max<std::int64_t>(0, due - clock_.now_us()),
+      [weak = std::weak_ptr<SimWsSession>(shared_from_this())] {
+        auto self = weak.lock();
+        if (!self || self->state_ != State::kOpen) return;
+        self->keepalive_timer_ = 0;
+        const std::int64_t now = self->clock_.now_us();
+        if (now - self->last_pong_us_ >= self->pong_timeout_us_) {
+          return self->fail(
+              fmt::format("no pong from {} for {} us", self->remote_, now - self->last_pong_us_));
+        }
+        if (now >= self->next_ping_us_) {
+          self->next_ping_us_ += self->ping_every_us_;
+          if (!self->send_frame(WsOpcode::kPing, "")) return;
+        }
+        self->arm_ping_schedule();
+      });
 }
 
 void SimWsSession::arm_keepalive() {
@@ -111,6 +146,7 @@ void SimWsSession::handle(WsFrame frame) {
       send_frame(WsOpcode::kPong, frame.payload);
       return;
     case WsOpcode::kPong:
+      last_pong_us_ = clock_.now_us();
       return;
     case WsOpcode::kClose:
       return handle_close(frame.payload);

@@ -39,6 +39,9 @@ class SimWsSession final : public core::WsSession,
   void start(ConnId conn);
   /// A ping after `interval_us` without traffic, a drop (1006) after twice that. 0: never.
   void set_keepalive(std::int64_t interval_us);
+  /// Instead of set_keepalive: a ping every `interval_us` whatever the traffic, and a drop
+  /// (1006) once `pong_timeout_us` pass without a pong (Binance's server pings).
+  void set_ping_schedule(std::int64_t interval_us, std::int64_t pong_timeout_us);
   /// Bytes the stream delivered after the upgrade.
   void receive(std::string_view bytes);
   /// The stream ended: without a finished close handshake that is 1006 with its text.
@@ -65,6 +68,7 @@ class SimWsSession final : public core::WsSession,
   void handle_close(std::string_view payload);
   void protocol_error(int code, const std::string& why);
   void arm_keepalive();
+  void arm_ping_schedule();
   void finish(int code, std::string reason);
 
   static constexpr std::int64_t kCloseTimeoutUs = 5'000'000;
@@ -83,6 +87,10 @@ class SimWsSession final : public core::WsSession,
   std::int64_t keepalive_us_ = 0;
   std::int64_t last_rx_us_ = 0;
   bool ping_out_ = false;
+  std::int64_t ping_every_us_ = 0;  // > 0: set_ping_schedule
+  std::int64_t pong_timeout_us_ = 0;
+  std::int64_t last_pong_us_ = 0;
+  std::int64_t next_ping_us_ = 0;
   core::TimerId keepalive_timer_ = 0;
   core::TimerId close_timer_ = 0;
   std::function<void(const std::string&)> on_message_;

@@ -34,7 +34,8 @@ core::Status apply_faults_json(const std::string& body, Faults& faults, bool& dr
   static const char* const kKnown[] = {"latency_ms",      "error_next",
                                        "error_status",    "throttle_next",
                                        "retry_after_sec", "drop_order_response_next",
-                                       "streams_stalled", "drop_streams"};
+                                       "streams_stalled", "drop_streams",
+                                       "stream_gap_next", "stream_latency_ms"};
   for (const auto& [name, value] : j.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
       return core::make_error(core::Errc::kInvalidArgument, "faults: unknown field {}", name);
@@ -53,6 +54,9 @@ core::Status apply_faults_json(const std::string& body, Faults& faults, bool& dr
        read_field(j, "drop_order_response_next", next.drop_order_response_next)},
       {"streams_stalled", read_field(j, "streams_stalled", next.streams_stalled)},
       {"drop_streams", read_field(j, "drop_streams", drop)},
+      {"stream_gap_next", read_field(j, "stream_gap_next", next.stream_gap_next)},
+      {"stream_latency_ms",
+       read_field(j, "stream_latency_ms", next.stream_latency_ms) && next.stream_latency_ms >= 0},
   };
   for (const auto& [name, ok] : checks) {
     if (!ok)
@@ -73,6 +77,8 @@ std::string faults_json(const Faults& f) {
   j["retry_after_sec"] = f.retry_after_sec;
   j["drop_order_response_next"] = f.drop_order_response_next;
   j["streams_stalled"] = f.streams_stalled;
+  j["stream_gap_next"] = f.stream_gap_next;
+  j["stream_latency_ms"] = f.stream_latency_ms;
   return j.dump();
 }
 

@@ -1,5 +1,8 @@
 #include "sim/mockex/market_data.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "sim/mockex/detail/decimal_ops.h"
 
 namespace sim::mockex {
@@ -79,6 +82,40 @@ std::optional<WindowStats> MarketData::stats(const std::string& symbol,
   s.last_id = newest.last_id;
   s.close_ms = m->trades.back().time_ms;
   return s;
+}
+
+std::optional<std::int64_t> kline_interval_ms(std::string_view interval) {
+  static constexpr std::pair<std::string_view, std::int64_t> kIntervals[] = {
+      {"1m", 1},   {"3m", 3},   {"5m", 5},   {"15m", 15},  {"30m", 30},   {"1h", 60},
+      {"2h", 120}, {"4h", 240}, {"6h", 360}, {"8h", 480}, {"12h", 720}, {"1d", 1440}};
+  for (const auto& [name, minutes] : kIntervals)
+    if (name == interval) return minutes * 60'000;
+  return std::nullopt;
+}
+
+std::vector<Kline> merge_klines(const std::map<std::int64_t, Kline>& minutes,
+                                std::int64_t interval_ms) {
+  std::vector<Kline> out;
+  for (const auto& [open_ms, k] : minutes) {
+    const std::int64_t bucket = open_ms - open_ms % interval_ms;
+    if (out.empty() || out.back().open_ms != bucket) {
+      out.push_back(k);
+      out.back().open_ms = bucket;
+      out.back().length_ms = interval_ms;
+      continue;
+    }
+    Kline& m = out.back();
+    m.high = std::max(m.high, k.high);
+    m.low = std::min(m.low, k.low);
+    m.close = k.close;
+    m.volume = detail::add(m.volume, k.volume);
+    m.quote_volume = detail::add(m.quote_volume, k.quote_volume);
+    m.taker_buy_volume = detail::add(m.taker_buy_volume, k.taker_buy_volume);
+    m.taker_buy_quote_volume = detail::add(m.taker_buy_quote_volume, k.taker_buy_quote_volume);
+    m.count += k.count;
+    m.last_id = k.last_id;
+  }
+  return out;
 }
 
 }  // namespace sim::mockex

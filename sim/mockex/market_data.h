@@ -13,6 +13,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/decimal.h"
 
@@ -28,7 +30,7 @@ struct TradeTick {
   bool buyer_maker = false;
 };
 
-/// One 1-minute kline, identified by its open time.
+/// One kline (1 minute unless merged), identified by its open time.
 struct Kline {
   std::int64_t open_ms = 0;
   Decimal open, high, low, close;
@@ -36,9 +38,20 @@ struct Kline {
   std::uint64_t count = 0;
   std::uint64_t first_id = 0;
   std::uint64_t last_id = 0;
+  std::int64_t length_ms = 60'000;
 
-  std::int64_t close_ms() const { return open_ms + 59'999; }
+  std::int64_t close_ms() const { return open_ms + length_ms - 1; }
 };
+
+/// The length of a Binance kline interval the mock serves ("1m" "3m" "5m" "15m" "30m" "1h"
+/// "2h" "4h" "6h" "8h" "12h" "1d"); nullopt for any other text, and for "1s", "3d", "1w" and
+/// "1M", which 1-minute klines cannot make or the kept history cannot fill.
+std::optional<std::int64_t> kline_interval_ms(std::string_view interval);
+
+/// 1-minute klines (by open time) merged into klines of `interval_ms`, aligned to the epoch
+/// as Binance aligns them; an interval's kline holds only the minutes that had trades.
+std::vector<Kline> merge_klines(const std::map<std::int64_t, Kline>& minutes,
+                                std::int64_t interval_ms);
 
 /// Rolling statistics over klines (24 h ticker, 5 min average price).
 struct WindowStats {

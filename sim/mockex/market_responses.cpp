@@ -96,14 +96,15 @@ std::string encode_agg_trades(const SymbolMarket* m, std::size_t limit) {
   });
 }
 
-std::string encode_klines(const SymbolMarket* m, std::optional<std::int64_t> start_ms,
+std::string encode_klines(const SymbolMarket* m, std::int64_t interval_ms,
+                          std::optional<std::int64_t> start_ms,
                           std::optional<std::int64_t> end_ms, std::size_t limit) {
+  const std::vector<Kline> all = m != nullptr ? merge_klines(m->klines, interval_ms)
+                                              : std::vector<Kline>();
   std::vector<const Kline*> rows;
-  if (m != nullptr) {
-    for (const auto& [open_ms, k] : m->klines)
-      if ((!start_ms || open_ms >= *start_ms) && (!end_ms || open_ms <= *end_ms))
-        rows.push_back(&k);
-  }
+  for (const Kline& k : all)
+    if ((!start_ms || k.open_ms >= *start_ms) && (!end_ms || k.open_ms <= *end_ms))
+      rows.push_back(&k);
   // With a startTime Binance answers the oldest `limit` from there, else the newest.
   if (rows.size() > limit) {
     if (start_ms)

@@ -25,8 +25,10 @@ std::string encode_depth(std::uint64_t last_update_id, const PriceLevels& bids,
 std::string encode_trades(const SymbolMarket* market, std::size_t limit);
 /// aggTrades: the mock aggregates nothing, each trade is its own aggregate (a = f = l = id).
 std::string encode_agg_trades(const SymbolMarket* market, std::size_t limit);
-/// Klines opening in [start_ms, end_ms], newest `limit` of them (oldest first).
-std::string encode_klines(const SymbolMarket* market, std::optional<std::int64_t> start_ms,
+/// Klines of `interval_ms` (merge_klines) opening in [start_ms, end_ms], newest `limit` of
+/// them (oldest first).
+std::string encode_klines(const SymbolMarket* market, std::int64_t interval_ms,
+                          std::optional<std::int64_t> start_ms,
                           std::optional<std::int64_t> end_ms, std::size_t limit);
 std::string encode_ticker_price(const std::string& symbol, const SymbolMarket* market);
 std::string encode_book_ticker(const std::string& symbol, const SymbolMarket* market);

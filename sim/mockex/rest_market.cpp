@@ -108,12 +108,13 @@ RestAnswer MockExchange::Impl::klines(const RequestParams& p, const std::string&
   if (auto e = read_symbol(p, symbol)) return error_answer(*e);
   const auto interval = p.get("interval");
   if (!interval) return error_answer(mandatory_param("interval"));
-  if (*interval != "1m") return error_answer({400, -1120, "Invalid interval."});
+  const auto interval_ms = kline_interval_ms(*interval);
+  if (!interval_ms) return error_answer({400, -1120, "Invalid interval."});
   const auto limit = int_param(p, "limit", 500, 1000);
   if (const auto* e = std::get_if<BinanceError>(&limit)) return error_answer(*e);
   return {200,
-          encode_klines(market.get(symbol), opt_time(p, "startTime"), opt_time(p, "endTime"),
-                        std::get<std::int64_t>(limit)),
+          encode_klines(market.get(symbol), *interval_ms, opt_time(p, "startTime"),
+                        opt_time(p, "endTime"), std::get<std::int64_t>(limit)),
           std::nullopt};
 }
 

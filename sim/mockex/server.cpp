@@ -92,7 +92,7 @@ MockExchange::Impl::Impl(core::Clock& clock_, core::HttpServer& server_, MockexC
       {"GET /api/v3/openOrders", {&Impl::open_orders, true}},
       {"GET /api/v3/account", {&Impl::account, true}},
   };
-  hub.stall_while(&faults.streams_stalled);
+  hub.use_faults(clock, faults, [this](const char* kind) { count_fault(kind); });
 }
 
 void MockExchange::Impl::count_response(int status) {
@@ -302,15 +302,16 @@ core::Status MockExchange::Impl::start_replay(const std::string& path,
     replayer->on(src, [this](const replay::Record& r) { on_record(r); });
   replay::Replayer* raw = replayer.get();
   replayers.push_back(std::move(replayer));
-  return raw->start(std::move(*reader), [this, path, done](const core::Status& status) {
-    // Looping restarts the file on a later loop turn (the Replayer is still finishing).
-    if (status.is_ok() && config.feed.loop) {
-      clock.post([this, path, done] {
-        if (auto s = start_replay(path, done); !s.is_ok() && done) done(s);
-      });
-      return;
-    }
-    if (done) done(status);
+  return raw->start(std::move(*reader), [this, path, done, raw](const core::Status& status) {
+    // The finished Replayer goes (and looping restarts the file) on a later loop turn: the
+    // Replayer is still finishing. Without this a --loop run would keep one per pass.
+    const bool again = status.is_ok() && config.feed.loop;
+    clock.post([this, path, done, raw, again] {
+      std::erase_if(replayers, [raw](const auto& r) { return r.get() == raw; });
+      if (!again) return;
+      if (auto s = start_replay(path, done); !s.is_ok() && done) done(s);
+    });
+    if (!again && done) done(status);
   });
 }
 
@@ -355,6 +356,10 @@ MockExchange::~MockExchange() {
 core::Status MockExchange::replay(const std::string& path,
                                   std::function<void(const core::Status&)> done) {
   return impl_->start_replay(path, std::move(done));
+}
+
+std::size_t MockExchange::active_replays() const {
+  return impl_->replayers.size();
 }
 
 void MockExchange::feed(const replay::Record& record) {

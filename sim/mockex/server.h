@@ -56,6 +56,8 @@ class MockExchange {
   /// from now on, concurrently with other recordings. `done` runs once when it ends (not
   /// when looping, unless it fails). kIo/kInvalidArgument as RecordingReader / Replayer.
   core::Status replay(const std::string& path, std::function<void(const core::Status&)> done = {});
+  /// Replays running now (a looping one counts once, whatever its passes).
+  std::size_t active_replays() const;
   /// One recorded frame, as the replay would hand it over ("binance.ws", "binance.rest").
   void feed(const replay::Record& record);
 

@@ -1,5 +1,7 @@
 #include "sim/mockex/stream_hub.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/json_text.h"
@@ -44,10 +46,17 @@ StreamHub::~StreamHub() {
   drop_all();
 }
 
+void StreamHub::use_faults(core::Clock& clock, Faults& faults,
+                           std::function<void(const char*)> count) {
+  clock_ = &clock;
+  faults_ = &faults;
+  count_fault_ = std::move(count);
+}
+
 bool StreamHub::accept(const core::HttpRequest& upgrade, std::shared_ptr<core::WsSession> ws) {
   const auto q = upgrade.target.find('?');
   const std::string path = upgrade.target.substr(0, q);
-  Session s{ws, false, {}};
+  Session s{ws, false, {}, {}, 0};
   std::vector<std::string> initial;
   if (path == "/stream") {
     s.combined = true;
@@ -74,11 +83,16 @@ bool StreamHub::accept(const core::HttpRequest& upgrade, std::shared_ptr<core::W
 
 void StreamHub::publish(std::string_view stream, std::string_view payload) {
   const auto it = by_stream_.find(stream);
-  if (it == by_stream_.end()) return;
+  if (it == by_stream_.end() || it->second.empty()) return;
+  if (faults_ != nullptr && faults_->stream_gap_next > 0) {
+    --faults_->stream_gap_next;
+    if (count_fault_) count_fault_("stream_gap");
+    return;
+  }
   const std::set<std::uint64_t> ids = it->second;  // a drop below may change the index
   for (const std::uint64_t id : ids) {
     const auto s = sessions_.find(id);
-    if (s != sessions_.end()) send(s->second, stream, payload);
+    if (s != sessions_.end()) send(s->second, id, stream, payload);
   }
 }
 
@@ -91,33 +105,69 @@ void StreamHub::drop_all() {
   auto sessions = std::move(sessions_);
   sessions_.clear();
   by_stream_.clear();
-  for (auto& [id, s] : sessions) s.ws->close(kCloseGoingAway, "mockex: scripted disconnect");
+  for (auto& [id, s] : sessions) {
+    if (s.timer != 0) clock_->cancel(s.timer);
+    s.ws->close(kCloseGoingAway, "mockex: scripted disconnect");
+  }
 }
 
 void StreamHub::drop_after_frames(std::uint64_t frames) {
   drop_at_frames_ = frames == 0 ? 0 : frames_sent_ + frames;
 }
 
-void StreamHub::send(Session& s, std::string_view stream, std::string_view payload) {
-  if (stalled_ != nullptr && *stalled_) {
+void StreamHub::send(Session& s, std::uint64_t id, std::string_view stream,
+                     std::string_view payload) {
+  if (faults_ != nullptr && faults_->streams_stalled) {
     ++frames_withheld_;
     return;
   }
+  std::string text;
   if (s.combined) {
-    std::string text = R"({"stream":)";
+    text = R"({"stream":)";
     core::json::append_string(text, stream);
     text += R"(,"data":)";
     text.append(payload);
     text.push_back('}');
-    (void)s.ws->send_text(std::move(text));
   } else {
-    (void)s.ws->send_text(std::string(payload));
+    text = std::string(payload);
   }
+  const std::int64_t latency_us = faults_ != nullptr ? faults_->stream_latency_ms * 1000 : 0;
+  if (latency_us > 0 || !s.delayed.empty()) {  // behind delayed frames even at latency 0
+    const std::int64_t now = clock_->now_us();
+    const std::int64_t due =
+        std::max(now + latency_us, s.delayed.empty() ? now : s.delayed.back().first);
+    s.delayed.emplace_back(due, std::move(text));
+    if (latency_us > 0 && count_fault_) count_fault_("stream_latency");
+    if (s.timer == 0) arm_delayed(s, id, due - now);
+    return;
+  }
+  (void)s.ws->send_text(std::move(text));
   ++frames_sent_;
   if (drop_at_frames_ != 0 && frames_sent_ >= drop_at_frames_) {
     drop_at_frames_ = 0;
     drop_all();
   }
+}
+
+void StreamHub::arm_delayed(Session& s, std::uint64_t id, std::int64_t delay_us) {
+  std::weak_ptr<int> alive = alive_;
+  s.timer = clock_->call_after(delay_us, [this, alive, id] {
+    if (!alive.expired()) send_delayed(id);
+  });
+}
+
+void StreamHub::send_delayed(std::uint64_t id) {
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  Session& s = it->second;
+  s.timer = 0;
+  const std::int64_t now = clock_->now_us();
+  while (!s.delayed.empty() && s.delayed.front().first <= now) {
+    (void)s.ws->send_text(std::move(s.delayed.front().second));
+    s.delayed.pop_front();
+    ++frames_sent_;
+  }
+  if (!s.delayed.empty()) arm_delayed(s, id, s.delayed.front().first - now);
 }
 
 void StreamHub::on_text(std::uint64_t id, const std::string& text) {
@@ -184,6 +234,7 @@ void StreamHub::remove(std::uint64_t id) {
   const auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   for (const auto& stream : std::vector<std::string>(it->second.streams)) unsubscribe(id, stream);
+  if (it->second.timer != 0) clock_->cancel(it->second.timer);
   sessions_.erase(it);
 }
 

@@ -4,6 +4,11 @@
 /// methods SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY on any
 /// connection, fan-out of payloads by stream name, and scripted disconnects for tests.
 ///
+/// Faults (faults.h, `use_faults`): stalled streams withhold frames, `stream_gap_next` skips
+/// whole events (every subscriber misses the same update ids / trade ids), and
+/// `stream_latency_ms` delivers each market-stream frame that much later, in order per session
+/// (control replies are not delayed).
+///
 /// Stream names are matched as sent (Binance lowercases symbols: "btcusdt@trade"). Sessions
 /// are served in connection order, each session's frames in publish order. Runs on the loop
 /// thread of the HttpServer that hands it sessions; sessions' callbacks hold only a weak token,
@@ -11,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,7 +26,9 @@
 #include <vector>
 
 #include "core/http.h"
+#include "core/ports/clock.h"
 #include "core/ports/ws.h"
+#include "sim/mockex/faults.h"
 
 namespace sim::mockex {
 
@@ -42,9 +50,11 @@ class StreamHub {
   void drop_all();
   /// Drops every session once `frames` more frames have been sent in total (0 = off).
   void drop_after_frames(std::uint64_t frames);
-  /// While `*flag` is true, frames are withheld (dropped, not queued) and sessions stay open,
-  /// as a stalled exchange stream looks. `flag` must outlive the hub; null turns this off.
-  void stall_while(const bool* flag) { stalled_ = flag; }
+  /// Reads (and counts down) `faults` on every publish from now on; `count` runs once per
+  /// injected gap ("stream_gap") and delayed frame ("stream_latency"). While
+  /// `streams_stalled`, frames are withheld (dropped, not queued) and sessions stay open, as a
+  /// stalled exchange stream looks. `clock` and `faults` must outlive the hub.
+  void use_faults(core::Clock& clock, Faults& faults, std::function<void(const char*)> count);
   std::uint64_t frames_withheld() const { return frames_withheld_; }
 
   /// Runs after every new stream subscription (the url's streams or a SUBSCRIBE).
@@ -57,21 +67,28 @@ class StreamHub {
   struct Session {
     std::shared_ptr<core::WsSession> ws;
     bool combined = false;
-    std::vector<std::string> streams;  // in subscription order
+    std::vector<std::string> streams;                          // in subscription order
+    std::deque<std::pair<std::int64_t, std::string>> delayed;  // (due us, frame), due order
+    core::TimerId timer = 0;                                   // 0: none armed
   };
 
   void on_text(std::uint64_t id, const std::string& text);
   void subscribe(std::uint64_t id, const std::string& stream);
   void unsubscribe(std::uint64_t id, const std::string& stream);
   void remove(std::uint64_t id);
-  void send(Session& s, std::string_view stream, std::string_view payload);
+  void send(Session& s, std::uint64_t id, std::string_view stream, std::string_view payload);
+  /// Sends `id`'s delayed frames that are due, in `delay_us`.
+  void arm_delayed(Session& s, std::uint64_t id, std::int64_t delay_us);
+  void send_delayed(std::uint64_t id);
 
   std::map<std::uint64_t, Session> sessions_;
   std::map<std::string, std::set<std::uint64_t>, std::less<>> by_stream_;
   std::uint64_t next_id_ = 1;
   std::uint64_t frames_sent_ = 0;
   std::uint64_t drop_at_frames_ = 0;  // 0 = off
-  const bool* stalled_ = nullptr;
+  core::Clock* clock_ = nullptr;
+  Faults* faults_ = nullptr;
+  std::function<void(const char*)> count_fault_;
   std::uint64_t frames_withheld_ = 0;
   std::function<void()> on_subscribe_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

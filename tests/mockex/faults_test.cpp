@@ -15,6 +15,30 @@ constexpr const char* kBook =
     R"({"stream":"btcusdt@bookTicker","data":{"u":100,"s":"BTCUSDT","b":"60000.00000000",)"
     R"("B":"1.50000000","a":"60000.01000000","A":"2.00000000"}})";
 
+/// kBook with update id `u`.
+std::string book(int u) {
+  std::string out = kBook;
+  out.replace(out.find(R"("u":100)"), 7, R"("u":)" + std::to_string(u));
+  return out;
+}
+
+/// A raw /ws/btcusdt@bookTicker session recording each frame with its virtual arrival time.
+struct BookWatcher {
+  explicit BookWatcher(MockexWorld& w) : ws(w.clock, w.net, "client") {
+    bool open = false;
+    ws.connect("ws://server:" + std::to_string(w.port) + "/ws/btcusdt@bookTicker",
+               {[&] { open = true; },
+                [this, &w](const std::string& t) {
+                  const auto j = nlohmann::json::parse(t);
+                  frames.emplace_back(j["u"].get<int>(), w.clock.now_us());
+                },
+                {}});
+    REQUIRE(w.clock.run_until([&] { return open; }, 5 * MockexWorld::kSecond));
+  }
+  sim::SimWsClient ws;
+  std::vector<std::pair<int, std::int64_t>> frames;  // (u, arrival us)
+};
+
 bool has_line(MockexWorld& w, const std::string& line) {
   return w.get("/metrics").body.find(line + "\n") != std::string::npos;
 }
@@ -149,9 +173,9 @@ TEST_CASE("/admin/faults sets and shows faults only when the server runs with ad
     MockexWorld w(std::move(config));
     const auto set = w.send("POST", "/admin/faults", R"({"error_next":1,"latency_ms":5})");
     CHECK(set.status == 200);
-    CHECK(set.body ==
-          R"({"latency_ms":5,"error_next":1,"error_status":503,"throttle_next":0,)"
-          R"("retry_after_sec":1,"drop_order_response_next":0,"streams_stalled":false})");
+    CHECK(set.body == R"({"latency_ms":5,"error_next":1,"error_status":503,"throttle_next":0,)"
+                      R"("retry_after_sec":1,"drop_order_response_next":0,"streams_stalled":false,)"
+                      R"("stream_gap_next":0,"stream_latency_ms":0})");
     CHECK(w.get("/api/v3/ping").status == 503);
     CHECK(w.get("/admin/faults").body.find(R"("error_next":0)") != std::string::npos);
     const auto bad = w.send("POST", "/admin/faults", R"({"error_next":"x","nope":1})");
@@ -161,4 +185,57 @@ TEST_CASE("/admin/faults sets and shows faults only when the server runs with ad
     CHECK(wrong.body == R"({"error":"faults: error_status has a bad type or value"})");
     CHECK(w.exchange->faults().error_status == 503);
   }
+}
+
+TEST_CASE("A stream gap skips the next N events for every subscriber, so update ids jump",
+          "[mockex][faults]") {
+  MockexWorld w;
+  BookWatcher a(w), b(w);
+  w.exchange->faults().stream_gap_next = 2;
+  for (int u = 100; u < 104; ++u) w.feed_ws(book(u));
+  REQUIRE(w.clock.run_until([&] { return a.frames.size() == 2 && b.frames.size() == 2; },
+                            5 * MockexWorld::kSecond));
+  for (const auto* watcher : {&a, &b}) {
+    CHECK(watcher->frames[0].first == 102);
+    CHECK(watcher->frames[1].first == 103);
+  }
+  CHECK(w.exchange->faults().stream_gap_next == 0);
+  CHECK(has_line(w, R"(mockex_faults_injected_total{kind="stream_gap"} 2)"));
+}
+
+TEST_CASE("Stream latency delivers each frame latency_ms later, never out of order",
+          "[mockex][faults]") {
+  MockexWorld w;
+  BookWatcher a(w);
+  w.feed_ws(book(100));  // no fault: the network's own delay
+  REQUIRE(w.clock.run_until([&] { return a.frames.size() == 1; }, 5 * MockexWorld::kSecond));
+
+  w.exchange->faults().stream_latency_ms = 250;
+  const std::int64_t t1 = w.clock.now_us();
+  w.feed_ws(book(101));
+  w.clock.run_for(100'000);
+  CHECK(a.frames.size() == 1);
+  w.exchange->faults().stream_latency_ms = 0;  // the next frame still waits behind 101
+  w.feed_ws(book(102));
+  REQUIRE(w.clock.run_until([&] { return a.frames.size() == 3; }, 5 * MockexWorld::kSecond));
+  CHECK(a.frames[1].first == 101);
+  CHECK(a.frames[2].first == 102);
+  CHECK(a.frames[1].second - t1 >= 250'000);
+  CHECK(a.frames[1].second - t1 <= 250'000 + 50'000);  // plus the network's own delay
+  CHECK(a.frames[2].second >= a.frames[1].second);
+  CHECK(has_line(w, R"(mockex_faults_injected_total{kind="stream_latency"} 1)"));
+}
+
+TEST_CASE("/admin/faults sets a stream gap and stream latency", "[mockex][faults]") {
+  auto config = mockex_test::default_config();
+  config.admin = true;
+  MockexWorld w(std::move(config));
+  const auto set =
+      w.send("POST", "/admin/faults", R"({"stream_gap_next":3,"stream_latency_ms":40})");
+  CHECK(set.status == 200);
+  CHECK(w.exchange->faults().stream_gap_next == 3);
+  CHECK(w.exchange->faults().stream_latency_ms == 40);
+  const auto bad = w.send("POST", "/admin/faults", R"({"stream_latency_ms":-1})");
+  CHECK(bad.status == 400);
+  CHECK(bad.body == R"({"error":"faults: stream_latency_ms has a bad type or value"})");
 }

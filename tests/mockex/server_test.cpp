@@ -226,3 +226,20 @@ TEST_CASE("/metrics counts accepted orders and every status sent", "[mockex][ser
   CHECK(m.body.find("mockex_http_responses_total{code=\"404\"} 1\n") != std::string::npos);
   CHECK(m.body.find("mockex_http_responses_total{code=\"200\"} 2\n") != std::string::npos);
 }
+
+TEST_CASE("MockExchange merges 1-minute klines into Binance's longer intervals",
+          "[mockex][server]") {
+  MockexWorld w;
+  seed(w);
+  const std::string five_minutes =
+      R"([[1767225600000,"60000.01000000","60000.01000000","60000.00000000","60000.00000000",)"
+      R"("0.03000000",1767225899999,"1800.00010000",2,"0.01000000","600.00010000","0"]])";
+  CHECK(w.get("/api/v3/klines?symbol=BTCUSDT&interval=5m").body == five_minutes);
+  CHECK(w.get("/api/v3/klines?symbol=BTCUSDT&interval=1h").body.find(R"(,1767229199999,)") !=
+        std::string::npos);
+  CHECK(w.get("/api/v3/klines?symbol=BTCUSDT&interval=1d").body.find(R"(,1767311999999,)") !=
+        std::string::npos);
+  const auto bad = w.get("/api/v3/klines?symbol=BTCUSDT&interval=7m");
+  CHECK(bad.status == 400);
+  CHECK(bad.body == R"({"code":-1120,"msg":"Invalid interval."})");
+}

@@ -156,3 +156,30 @@ TEST_CASE("A scripted disconnect drops every ws client after N frames", "[mockex
   CHECK(b.frames.size() == 1);
   CHECK(w.exchange->streams().session_count() == 0);
 }
+
+TEST_CASE("Replaying in a loop keeps one replay and bounded history, pass after pass",
+          "[mockex][ws]") {
+  testsupport::TempDir dir("mockex");
+  const std::string path = dir.path() + "/loop.jsonl";
+  {
+    auto writer = sim::replay::RecordingWriter::open(path);
+    REQUIRE(writer.is_ok());
+    const std::int64_t t0 = 1767225600000000;
+    for (int i = 0; i < 3; ++i)
+      REQUIRE(writer->write({t0 + i * 1000, "binance.ws", "", wrap("btcusdt@trade", kTradeData)})
+                  .is_ok());
+    REQUIRE(writer->close().is_ok());
+  }
+  auto config = mockex_test::default_config();
+  config.feed.loop = true;
+  MockexWorld w(std::move(config));
+  Listener l(w, "/ws/btcusdt@trade");
+  REQUIRE(w.exchange->replay(path).is_ok());
+  // Each pass is 2 ms of recorded time: 2000 trades are over 600 passes.
+  REQUIRE(w.clock.run_until([&] { return l.frames.size() >= 2000; }, 60 * MockexWorld::kSecond));
+  CHECK(w.exchange->active_replays() == 1);
+  const auto* m = w.exchange->market().get("BTCUSDT");
+  REQUIRE(m != nullptr);
+  CHECK(m->trades.size() == sim::mockex::MarketData::kTradesKept);
+  CHECK(m->klines.size() <= sim::mockex::MarketData::kKlinesKept);
+}

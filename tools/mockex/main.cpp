@@ -33,6 +33,9 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
                             (default fixtures/binance/exchangeInfo_2021-10-12.jsonl.zst)
   --api-key K --api-secret S  replace the key pairs with this one
   --admin                   serve GET/POST /admin/faults (fault injection, see faults.h)
+  --tls CERT KEY            serve https and wss only, with this PEM certificate chain and key
+  --ws-ping SEC             websocket ping every SEC seconds (default 180, as Binance)
+  --ws-pong-timeout SEC     drop a websocket without a pong for SEC seconds (default 600)
 )";
 
 struct Args {
@@ -42,6 +45,9 @@ struct Args {
   std::string config_path;
   std::string exchange_info = std::string(sim::mockex::kDefaultExchangeInfoRecording);
   std::string symbols, speed, api_key, api_secret;
+  std::string tls_cert, tls_key;           // both empty: plain http and ws
+  std::int64_t ws_ping_sec = 180;          // Binance: a ping every 3 minutes,
+  std::int64_t ws_pong_timeout_sec = 600;  // a drop after 10 minutes without a pong
   bool loop = false;
   bool admin = false;
   bool start_on_subscribe = false;
@@ -78,6 +84,10 @@ std::string parse_args(int argc, char** argv, Args& a) {
       a.recordings.push_back(*v);
       while (flag == "--recording" && i + 1 < args.size() && !args[i + 1].starts_with("--"))
         a.recordings.push_back(args[++i]);
+    } else if (flag == "--tls") {
+      if (i + 2 >= args.size()) return "--tls needs a certificate file and a key file";
+      a.tls_cert = args[++i];
+      a.tls_key = args[++i];
     } else if ((v = value()) == nullptr) {
       return "unknown flag or missing value: " + flag;
     } else if (flag == "--port") {
@@ -87,6 +97,11 @@ std::string parse_args(int argc, char** argv, Args& a) {
       if (colon == std::string::npos || !parse_port(v->substr(colon + 1), a.port))
         return "--listen: expected HOST:PORT, got " + *v;
       a.host = v->substr(0, colon);
+    } else if (flag == "--ws-ping" || flag == "--ws-pong-timeout") {
+      char* end = nullptr;
+      const long long sec = std::strtoll(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || sec <= 0) return flag + ": expected seconds > 0, got " + *v;
+      (flag == "--ws-ping" ? a.ws_ping_sec : a.ws_pong_timeout_sec) = sec;
     } else if (flag == "--speed") {
       a.speed = *v;
     } else if (flag == "--symbols") {
@@ -155,6 +170,7 @@ int main(int argc, char** argv) {
   core::log::Logger log("mockex");
   net::AsioClock clock;
   net::BeastHttpServer server(clock);
+  server.set_ws_ping(args.ws_ping_sec * 1'000'000, args.ws_pong_timeout_sec * 1'000'000);
   auto exchange = sim::mockex::MockExchange::create(clock, server, std::move(config));
   if (!exchange) {
     fmt::print(stderr, "mockex: {}\n", exchange.status().message);
@@ -196,15 +212,22 @@ int main(int argc, char** argv) {
       });
     });
   }
+  if (!args.tls_cert.empty()) {
+    if (const auto status = server.use_tls(args.tls_cert, args.tls_key); !status) {
+      fmt::print(stderr, "mockex: --tls: {}\n", status.message);
+      return 1;
+    }
+  }
   const auto port = server.listen(args.host, args.port);
   if (!port) {
     fmt::print(stderr, "mockex: {}\n", port.status().message);
     return 1;
   }
+  const char* s = args.tls_cert.empty() ? "" : "s";
   fmt::print(
-      "mockex ready: http://{0}:{1}/api/v3 ws://{0}:{1}/ws ws://{0}:{1}/stream "
-      "http://{0}:{1}/metrics\n",
-      args.host, *port);
+      "mockex ready: http{2}://{0}:{1}/api/v3 ws{2}://{0}:{1}/ws ws{2}://{0}:{1}/stream "
+      "http{2}://{0}:{1}/metrics\n",
+      args.host, *port, s);
   std::fflush(stdout);
   const int code = net::run_until_signal(clock, log);
   server.stop();
