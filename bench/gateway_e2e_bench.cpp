@@ -34,6 +34,7 @@
 
 #include <fmt/core.h>
 
+#include "bench/proc_stats.h"
 #include "net/asio_clock.h"
 #include "net/nats_bus.h"
 #include "tests/support/server_process.h"
@@ -56,40 +57,12 @@ struct Options {
   std::vector<bool> jetstream_modes{true, false};
 };
 
-/// CPU time (utime+stime, in clock ticks) and VmRSS of a process, from /proc.
-struct ProcSample {
-  std::uint64_t cpu_ticks = 0;
-  std::uint64_t rss_kb = 0;
-};
-
-ProcSample sample_proc(int pid) {
-  ProcSample s;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  // Fields after the parenthesised command name: state is field 3; utime 14, stime 15.
-  std::istringstream rest(line.substr(line.rfind(')') + 2));
-  std::string field;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i == 14 || i == 15) s.cpu_ticks += std::stoull(field);
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  while (std::getline(status, line))
-    if (line.starts_with("VmRSS:")) s.rss_kb = std::stoull(line.substr(6));
-  return s;
-}
-
 /// True once the process has exited (a zombie until ServerProcess reaps it) or is gone.
 bool exited(int pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
   if (!std::getline(stat, line)) return true;
   return line.substr(line.rfind(')') + 2, 1) == "Z";
-}
-
-double cpu_percent(const ProcSample& from, const ProcSample& to, std::int64_t window_us) {
-  const double seconds = static_cast<double>(to.cpu_ticks - from.cpu_ticks) /
-                         static_cast<double>(sysconf(_SC_CLK_TCK));
-  return 100.0 * seconds / (static_cast<double>(window_us) / 1e6);
 }
 
 /// ts_recv of a tick's bus JSON without a full decode (the subscriber must stay cheap).
@@ -197,9 +170,9 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
       sink.received == 0)
     throw std::runtime_error("no tick arrived; gateway log:\n" + chain.gateway->log_tail());
   clock.run_for(warmup_us);
-  const auto gw0 = sample_proc(chain.gateway->pid());
-  const auto mx0 = sample_proc(chain.mockex->pid());
-  const auto ns0 = sample_proc(nats_pid);
+  const auto gw0 = bench::sample_proc(chain.gateway->pid());
+  const auto mx0 = bench::sample_proc(chain.mockex->pid());
+  const auto ns0 = bench::sample_proc(nats_pid);
   const auto count0 = sink.received;
   const auto t0 = clock.now_us();
   sink.latencies_us.clear();
@@ -210,11 +183,11 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   ThroughputResult r;
   r.ticks_per_sec =
       static_cast<double>(sink.received - count0) * 1e6 / static_cast<double>(elapsed_us);
-  const auto gw1 = sample_proc(chain.gateway->pid());
+  const auto gw1 = bench::sample_proc(chain.gateway->pid());
   r.rss_kb = gw1.rss_kb;
-  r.gateway_cpu = cpu_percent(gw0, gw1, elapsed_us);
-  r.mockex_cpu = cpu_percent(mx0, sample_proc(chain.mockex->pid()), elapsed_us);
-  r.nats_cpu = cpu_percent(ns0, sample_proc(nats_pid), elapsed_us);
+  r.gateway_cpu = bench::cpu_percent(gw0, gw1, elapsed_us);
+  r.mockex_cpu = bench::cpu_percent(mx0, bench::sample_proc(chain.mockex->pid()), elapsed_us);
+  r.nats_cpu = bench::cpu_percent(ns0, bench::sample_proc(nats_pid), elapsed_us);
   r.latency = percentiles(std::move(sink.latencies_us));
   sink.latencies_us = {};
   return r;

@@ -34,6 +34,7 @@
 
 #include <fmt/core.h>
 
+#include "bench/proc_stats.h"
 #include "net/asio_clock.h"
 #include "net/beast_ws_client.h"
 #include "tests/support/server_process.h"
@@ -57,24 +58,6 @@ struct Options {
   int connections = 4;
   int ws_clients = 1;
 };
-
-/// utime+stime of a process in clock ticks, from /proc.
-std::uint64_t cpu_ticks(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  std::istringstream rest(line.substr(line.rfind(')') + 2));
-  std::string field;
-  std::uint64_t ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i == 14 || i == 15) ticks += std::stoull(field);
-  return ticks;
-}
-
-double cpu_percent(std::uint64_t from, std::uint64_t to, std::int64_t window_us) {
-  const double seconds = static_cast<double>(to - from) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  return 100.0 * seconds / (static_cast<double>(window_us) / 1e6);
-}
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -182,13 +165,13 @@ Rate measure_rest(const Options& o, const std::string& dir) {
     });
   }
   std::this_thread::sleep_for(std::chrono::microseconds(o.warmup_us));
-  const auto cpu0 = cpu_ticks(mx.process->pid());
+  const auto cpu0 = bench::sample_proc(mx.process->pid());
   const auto t0 = now_us();
   counting = true;
   std::this_thread::sleep_for(std::chrono::microseconds(o.window_us));
   counting = false;
   const auto elapsed_us = now_us() - t0;
-  const auto cpu1 = cpu_ticks(mx.process->pid());
+  const auto cpu1 = bench::sample_proc(mx.process->pid());
   stop = true;
   for (auto& t : threads) t.join();
   if (bad_status != 0)
@@ -196,7 +179,7 @@ Rate measure_rest(const Options& o, const std::string& dir) {
                                          bad_status.load(), mx.process->log_tail()));
   mx.process->terminate();
   return {static_cast<double>(ok) * 1e6 / static_cast<double>(elapsed_us),
-          cpu_percent(cpu0, cpu1, elapsed_us)};
+          bench::cpu_percent(cpu0, cpu1, elapsed_us)};
 }
 
 Rate measure_ws(const Options& o, const std::string& dir) {
@@ -217,19 +200,19 @@ Rate measure_ws(const Options& o, const std::string& dir) {
   if (!clock.run_until([&] { return open == o.ws_clients || failed; }, 20'000'000) || failed)
     throw std::runtime_error(failed.value_or("websocket clients did not open"));
   clock.run_for(o.warmup_us);
-  const auto cpu0 = cpu_ticks(mx.process->pid());
+  const auto cpu0 = bench::sample_proc(mx.process->pid());
   const auto frames0 = frames;
   const auto t0 = clock.now_us();
   clock.run_for(o.window_us);
   const auto elapsed_us = clock.now_us() - t0;
-  const auto cpu1 = cpu_ticks(mx.process->pid());
+  const auto cpu1 = bench::sample_proc(mx.process->pid());
   if (failed) throw std::runtime_error(*failed);
   const auto counted = frames - frames0;
   mx.process->terminate();
   for (auto& c : clients) c->close(1000, "done");
   clock.run_for(200'000);
   return {static_cast<double>(counted) * 1e6 / static_cast<double>(elapsed_us),
-          cpu_percent(cpu0, cpu1, elapsed_us)};
+          bench::cpu_percent(cpu0, cpu1, elapsed_us)};
 }
 
 std::optional<Options> parse_args(int argc, char** argv) {
