@@ -68,17 +68,6 @@ core::Status check_host(SimWorld& world, const std::string& host, const Timeline
                           e.action, e.at_us, host);
 }
 
-core::Result<std::int64_t> arg_us(const TimelineEntry& e, const std::string& key,
-                                  std::int64_t fallback) {
-  auto it = e.args.find(key);
-  if (it == e.args.end()) return fallback;
-  auto d = parse_duration_us(it->second);
-  if (!d)
-    return core::make_error(core::Errc::kConfig, "timeline: {}.{}: {}", e.action, key,
-                            d.status().message);
-  return d;
-}
-
 // Validates every entry against the world, then schedules it on the world clock.
 core::Status schedule_timeline(SimWorld& world, Workload& workload,
                                const std::vector<TimelineEntry>& timeline) {
@@ -102,10 +91,10 @@ core::Status schedule_timeline(SimWorld& world, Workload& workload,
       return core::make_error(core::Errc::kConfig, "timeline: {} at {}us needs {} host(s), got {}",
                               e.action, e.at_us, need, e.targets.size());
     }
-    auto down = arg_us(e, "down_for", 1'000'000);
-    auto lasting = arg_us(e, "for", 2'000'000);
-    auto restart_after = arg_us(e, "restart_after", -1);
-    auto by = arg_us(e, "by", 0);
+    auto down = entry_duration_us(e, "down_for", 1'000'000);
+    auto lasting = entry_duration_us(e, "for", 2'000'000);
+    auto restart_after = entry_duration_us(e, "restart_after", -1);
+    auto by = entry_duration_us(e, "by", 0);
     for (const auto* r : {&down, &lasting, &restart_after, &by}) {
       if (!*r) return r->status();
     }

@@ -189,4 +189,15 @@ core::Result<Scenario> load_scenario(const std::string& path) {
   return parse_scenario(ss.str(), path);
 }
 
+core::Result<std::int64_t> entry_duration_us(const TimelineEntry& e, const std::string& key,
+                                             std::int64_t fallback) {
+  auto it = e.args.find(key);
+  if (it == e.args.end()) return fallback;
+  auto d = parse_duration_us(it->second);
+  if (!d)
+    return core::make_error(core::Errc::kConfig, "timeline: {}.{}: {}", e.action, key,
+                            d.status().message);
+  return d;
+}
+
 }  // namespace sim

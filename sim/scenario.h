@@ -63,4 +63,9 @@ core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::s
 /// "250ms" -> 250000. Negative values allowed ("-250ms"); a bare number is an error.
 core::Result<std::int64_t> parse_duration_us(const std::string& text);
 
+/// The duration argument `key` of a timeline entry (`fallback` when absent); kConfig names
+/// the action and key of a value that is not a duration.
+core::Result<std::int64_t> entry_duration_us(const TimelineEntry& entry, const std::string& key,
+                                             std::int64_t fallback);
+
 }  // namespace sim

@@ -334,6 +334,37 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
   return p;
 }
 
+bool judge_stored_tick(const ReplayLoop& replay, std::map<std::string, std::size_t>& next_index,
+                       const std::string& subject, const std::string& id,
+                       const SkippedTick& skipped, std::optional<std::string>& violation) {
+  if (id.find(":trade:") == std::string::npos && id.find(":book:") == std::string::npos)
+    return false;
+  const std::optional<std::size_t> found = replay.find(id);
+  if (!found) {
+    violation = fmt::format("stored tick {} on {} is not in the recording", id, subject);
+    return false;
+  }
+  const std::size_t i = *found;
+  if (replay.subject(i) != subject) {
+    violation = fmt::format("tick {} stored on {}, want {}", id, subject, replay.subject(i));
+    return false;
+  }
+  std::size_t& next = next_index[subject];
+  if (i < next) {
+    violation = fmt::format("tick {} on {} stored twice or out of order", id, subject);
+    return false;
+  }
+  for (std::size_t k = next; k < i; ++k) {
+    if (replay.subject(k) != subject) continue;
+    if (auto lost = skipped(k, id)) {
+      violation = std::move(lost);
+      return false;
+    }
+  }
+  next = i + 1;
+  return true;
+}
+
 GatewayReplayWorkload::GatewayReplayWorkload(GatewayReplayParams params)
     : params_(std::move(params)) {
   oracle_.delivered.assign(params_.replay.tick_count(), false);
@@ -378,34 +409,15 @@ void GatewayReplayWorkload::poll() {
 }
 
 void GatewayReplayWorkload::judge(const std::string& subject, std::string_view msg_id) {
-  const std::string id(msg_id);
-  if (id.find(":trade:") == std::string::npos && id.find(":book:") == std::string::npos) return;
-  const ReplayLoop& replay = params_.replay;
-  const std::optional<std::size_t> found = replay.find(id);
-  if (!found) {
-    oracle_.violation = fmt::format("stored tick {} on {} is not in the recording", id, subject);
-    return;
-  }
-  const std::size_t i = *found;
-  if (replay.subject(i) != subject) {
-    oracle_.violation =
-        fmt::format("tick {} stored on {}, want {}", id, subject, replay.subject(i));
-    return;
-  }
-  std::size_t& next = oracle_.next_index[subject];
-  if (i < next) {
-    oracle_.violation = fmt::format("tick {} on {} stored twice or out of order", id, subject);
-    return;
-  }
-  for (std::size_t k = next; k < i; ++k) {
-    if (oracle_.delivered[k] && replay.subject(k) == subject) {
-      oracle_.violation =
-          fmt::format("tick {} on {} lost (the next stored is {})", replay.msg_id(k), subject, id);
-      return;
-    }
-  }
-  next = i + 1;
-  ++oracle_.stored;
+  const bool counted = judge_stored_tick(
+      params_.replay, oracle_.next_index, subject, std::string(msg_id),
+      [this](std::size_t k, const std::string& next_id) -> std::optional<std::string> {
+        if (!oracle_.delivered[k]) return std::nullopt;
+        return fmt::format("tick {} on {} lost (the next stored is {})", params_.replay.msg_id(k),
+                           params_.replay.subject(k), next_id);
+      },
+      oracle_.violation);
+  if (counted) ++oracle_.stored;
 }
 
 void GatewayReplayWorkload::check_exchange() {

@@ -272,39 +272,48 @@ void NormalizerReplayWorkload::poll() {
   });
 }
 
-void NormalizerReplayWorkload::judge(const core::QueryResult& rows) {
-  std::size_t equal = 0;
-  std::string difference;
+BarsJudgement judge_bars(const std::map<std::int64_t, ReferenceBar>& reference,
+                         const core::QueryResult& rows) {
+  BarsJudgement out;
   for (std::size_t i = 0; i < rows.rows.size(); ++i) {
     auto bar = normalizer::bar_from_row(rows, i);
     if (!bar) {
-      oracle_.violation = "unreadable bar: " + bar.status().message;
-      return;
+      out.violation = "unreadable bar: " + bar.status().message;
+      return out;
     }
-    auto ref = params_.reference.find(bar->ts_minute_us);
-    if (ref == params_.reference.end()) continue;
+    auto ref = reference.find(bar->ts_minute_us);
+    if (ref == reference.end()) continue;
     const ReferenceBar& want = ref->second;
     if (bar->trades > want.trades || bar->volume > want.volume) {
-      oracle_.violation = fmt::format(
+      out.violation = fmt::format(
           "counted twice: minute {} stored trades={} volume={}, reference trades={} volume={}",
           bar->ts_minute_us, bar->trades, bar->volume, want.trades, want.volume);
-      return;
+      return out;
     }
     const bool same = bar->open == want.open && bar->high == want.high && bar->low == want.low &&
                       bar->close == want.close && bar->volume == want.volume &&
                       bar->trades == want.trades;
     if (same) {
-      ++equal;
-    } else if (difference.empty()) {
-      difference = fmt::format(
+      ++out.equal;
+    } else if (out.first_difference.empty()) {
+      out.first_difference = fmt::format(
           "minute {}: stored o={} h={} l={} c={} v={} n={}, want o={} h={} "
           "l={} c={} v={} n={}",
           bar->ts_minute_us, bar->open, bar->high, bar->low, bar->close, bar->volume, bar->trades,
           want.open, want.high, want.low, want.close, want.volume, want.trades);
     }
   }
-  oracle_.minutes_equal = equal;
-  oracle_.first_difference = difference;
+  return out;
+}
+
+void NormalizerReplayWorkload::judge(const core::QueryResult& rows) {
+  BarsJudgement j = judge_bars(params_.reference, rows);
+  if (j.violation) {
+    oracle_.violation = std::move(j.violation);
+    return;
+  }
+  oracle_.minutes_equal = j.equal;
+  oracle_.first_difference = std::move(j.first_difference);
 }
 
 bool NormalizerReplayWorkload::converged() const {

@@ -62,6 +62,16 @@ struct NormalizerReplayParams {
 core::Result<NormalizerReplayParams> parse_normalizer_replay_params(
     const std::map<std::string, std::string>& params);
 
+/// The stored `ohlcv_1m` rows against the reference (shared by this workload's oracle and
+/// `sim run --live`, sim/live/normalizer_live.h): rows of other minutes are ignored.
+struct BarsJudgement {
+  std::size_t equal = 0;                 // reference minutes stored exactly
+  std::string first_difference;          // the first stored minute that differs, if any
+  std::optional<std::string> violation;  // a minute counted twice, or an unreadable row
+};
+BarsJudgement judge_bars(const std::map<std::int64_t, ReferenceBar>& reference,
+                         const core::QueryResult& rows);
+
 struct NormalizerReplayOracle {
   std::size_t published = 0;
   std::size_t minutes_equal = 0;

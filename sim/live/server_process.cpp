@@ -1,4 +1,4 @@
-#include "tests/support/server_process.h"
+#include "sim/live/server_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace testsupport {
+namespace sim::live {
 namespace {
 
 sockaddr_in loopback(std::uint16_t port) {
@@ -73,7 +73,9 @@ ServerProcess::ServerProcess(std::vector<std::string> argv, std::string log_path
   start();
 }
 
-ServerProcess::~ServerProcess() { kill9(); }
+ServerProcess::~ServerProcess() {
+  kill9();
+}
 
 void ServerProcess::start() {
   if (pid_ > 0) return;
@@ -118,12 +120,22 @@ void ServerProcess::terminate(std::chrono::milliseconds grace) {
   kill9();
 }
 
-std::string ServerProcess::log_tail(std::size_t max_bytes) const {
+bool ServerProcess::alive() {
+  if (pid_ <= 0) return false;
+  if (::waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
+  return pid_ > 0;
+}
+
+std::string ServerProcess::log() const {
   std::ifstream in(log_path_);
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string text = ss.str();
+  return ss.str();
+}
+
+std::string ServerProcess::log_tail(std::size_t max_bytes) const {
+  std::string text = log();
   return text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text;
 }
 
-}  // namespace testsupport
+}  // namespace sim::live
