@@ -52,7 +52,10 @@ core::Result<std::vector<Step>> plan(const Scenario& scenario, LiveWorkload& wor
   std::vector<Step> steps;
   const std::vector<std::string> services = workload.services();
   for (const TimelineEntry& e : scenario.timeline) {
-    Step step{e.at_us, fmt::format("{} {}", e.action, fmt::join(e.targets, ",")), {}};
+    Step step{e.at_us,
+              e.targets.empty() ? e.action
+                                : fmt::format("{} {}", e.action, fmt::join(e.targets, ",")),
+              {}};
     auto down = entry_duration_us(e, "down_for", 1'000'000);
     auto lasting = entry_duration_us(e, "for", 2'000'000);
     auto restart_after = entry_duration_us(e, "restart_after", -1);
@@ -69,10 +72,14 @@ core::Result<std::vector<Step>> plan(const Scenario& scenario, LiveWorkload& wor
     } else if ((e.action == "crash" || e.action == "restart") && service) {
       const std::int64_t after = *restart_after < 0 ? -1 : wall_us(*restart_after, speed);
       const bool crash = e.action == "crash";
-      step.act = [&world, &clock, target, after, crash] {
+      step.act = [&world, &clock, &out, target, after, crash] {
         if (!crash) return world.start(target);
         world.stop(target);
-        if (after >= 0) clock.call_after(after, [&world, target] { world.start(target); });
+        if (after < 0) return;
+        clock.call_after(after, [&world, &out, target] {
+          out << "  " << target << " started again\n";
+          world.start(target);
+        });
       };
     } else if (e.action == "partition" || e.action == "heal" || e.action == "skew" ||
                e.action == "crash" || e.action == "restart") {

@@ -1,0 +1,19 @@
+# A small set of scenario files through `sim run --live` (sim/live/live_runner.h): the real
+# gateway / normalizer / mockex binaries with nats-server, redis-server and influxd on
+# loopback, in real time, the replay and timeline compressed by --speed to keep the set near a
+# minute. Label `scenario`: part of `make test` and `make test-scenarios`.
+function(t26_live_scenario name)
+  add_test(NAME "scenario live: ${name}"
+           COMMAND sim run --live scenarios/${name}.yaml ${ARGN}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties("scenario live: ${name}" PROPERTIES LABELS scenario TIMEOUT 300)
+endfunction()
+
+# Every tick of two recorded minutes on TICKS, in order, once; no 429/418 from mockex.
+t26_live_scenario(gateway_clean --speed 10)
+# nats-server killed mid-stream and restarted on its port and store dir after 7.5 s.
+t26_live_scenario(gateway_nats_restart --speed 4)
+# Three websocket drops by mockex (/admin/faults), in the first 30 s of the slice.
+t26_live_scenario(gateway_ws_drop --speed 2 --set workload.duration=30s --set run_for=32s)
+# Recorded trades through the normalizer binary into influxd: bars equal the reference.
+t26_live_scenario(normalizer_clean --speed 3)
