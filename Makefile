@@ -36,9 +36,10 @@ fixtures:
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target fixtures_convert
 	$(BUILD)/bin/fixtures_convert $(SHARED_FIXTURES) fixtures
 
-# Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared). The
-# 24-hour replay runs in a short form here (ASan); `make test-scenarios-full` runs every scenario,
-# the 24-hour replay in full, from a Release build (tests/sim_long.cmake).
+# Every scenarios/*.yaml through build/bin/sim, each seed twice (trace hashes compared), and a
+# small set with `sim run --live` against the real binaries on loopback (tests/sim_live.cmake,
+# about a minute). The 24-hour replay runs in a short form here (ASan); `make test-scenarios-full`
+# runs every scenario, the 24-hour replay in full, from a Release build (tests/sim_long.cmake).
 test-scenarios: test-scenario
 
 BUILD_REL ?= build-rel

@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       const auto eq = kv.find('=');
       if (eq == std::string::npos || eq == 0) return usage("--set: expected KEY=VALUE, got " + kv);
       overrides[kv.substr(0, eq)] = kv.substr(eq + 1);
+      live_options.extra_args += " --set " + kv;
     } else if (a == "--live") {
       live = true;
     } else if (a == "--bin-dir" && has_value) {

@@ -17,3 +17,23 @@ t26_live_scenario(gateway_nats_restart --speed 4)
 t26_live_scenario(gateway_ws_drop --speed 2 --set workload.duration=30s --set run_for=32s)
 # Recorded trades through the normalizer binary into influxd: bars equal the reference.
 t26_live_scenario(normalizer_clean --speed 3)
+
+# The runner catches a real loss: an outbox of 100 ticks cannot ride out the NATS outage, so
+# ticks are lost and the run must fail safety (exit 2) naming the first lost tick.
+add_test(NAME "scenario live: gateway_nats_restart with a 100-tick outbox fails safety"
+         COMMAND sh -c "out=$(\"$0\" run --live scenarios/gateway_nats_restart.yaml --speed 4 \
+--set workload.buffer_size=100 2>&1); code=$?; echo \"$out\" | head -12; echo \"exit $code\"; \
+test $code -eq 2 && echo \"$out\" | grep -q 'SIM FAILED safety: [0-9]* ticks lost, first binance:BTCUSDT:'"
+                 $<TARGET_FILE:sim>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties("scenario live: gateway_nats_restart with a 100-tick outbox fails safety"
+                     PROPERTIES LABELS scenario TIMEOUT 300)
+# A workload without a live mode is a usage error naming the kind.
+add_test(NAME "scenario live: a bus_stream scenario is refused with exit 1"
+         COMMAND sh -c "\"$0\" run --live scenarios/bus_restart_and_partition.yaml >/dev/null; \
+echo \"exit code $?\""
+                 $<TARGET_FILE:sim>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties("scenario live: a bus_stream scenario is refused with exit 1" PROPERTIES
+                     LABELS scenario PASS_REGULAR_EXPRESSION
+                     "workload.kind 'bus_stream' has no live mode \\(live: gateway_replay, normalizer_replay\\)\nexit code 1")

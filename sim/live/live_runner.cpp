@@ -52,10 +52,10 @@ core::Result<std::vector<Step>> plan(const Scenario& scenario, LiveWorkload& wor
   std::vector<Step> steps;
   const std::vector<std::string> services = workload.services();
   for (const TimelineEntry& e : scenario.timeline) {
-    Step step{e.at_us,
-              e.targets.empty() ? e.action
-                                : fmt::format("{} {}", e.action, fmt::join(e.targets, ",")),
-              {}};
+    Step step{
+        e.at_us,
+        e.targets.empty() ? e.action : fmt::format("{} {}", e.action, fmt::join(e.targets, ",")),
+        {}};
     auto down = entry_duration_us(e, "down_for", 1'000'000);
     auto lasting = entry_duration_us(e, "for", 2'000'000);
     auto restart_after = entry_duration_us(e, "restart_after", -1);
@@ -203,7 +203,8 @@ RunOutcome run_live(const Scenario& scenario, const LiveOptions& options, std::o
   out << "SIM FAILED " << outcome.failure << "\n"
       << "scenario=" << scenario.path << " commit=" << options.commit << " live speed=" << speed
       << "\n"
-      << "reproduce: build/bin/sim run --live " << scenario.path << " --speed " << speed << "\n"
+      << "reproduce: build/bin/sim run --live " << scenario.path << " --speed " << speed
+      << options.extra_args << "\n"
       << world.log_tails();
   return outcome;
 }

@@ -35,6 +35,7 @@ struct LiveOptions {
   std::string bin_dir;  // the gateway, normalizer and mockex binaries
   double speed = 1;     // scenario seconds per wall second
   std::string commit = "unknown";
+  std::string extra_args;  // e.g. " --set workload.duration=30s", for the reproduce line
 };
 
 /// Runs `scenario` live, printing what it starts, every fault, and per expectation PASS/FAIL
