@@ -37,3 +37,11 @@ echo \"exit code $?\""
 set_tests_properties("scenario live: a bus_stream scenario is refused with exit 1" PROPERTIES
                      LABELS scenario PASS_REGULAR_EXPRESSION
                      "workload.kind 'bus_stream' has no live mode \\(live: gateway_replay, normalizer_replay\\)\nexit code 1")
+
+# LiveWorld itself: quick [net] cases (nats-server restart on its port, a process that cannot
+# start), label contract like the other real-server suites in `make test`.
+t26_test(live_world_test LABELS contract
+         SOURCES sim/live_world_test.cpp
+         LIBS t26_sim_live)
+add_dependencies(live_world_test mockex)
+target_compile_definitions(live_world_test PRIVATE T26_BIN_DIR="$<TARGET_FILE_DIR:mockex>")
