@@ -133,6 +133,23 @@ int print_verdict(const std::vector<Expectation>& expectations,
   return code;
 }
 
+// The failure line first, then what reproduces it and every process's log tail.
+void report_failure(const Scenario& scenario, const LiveOptions& options, const LiveWorkload& w,
+                    const LiveWorld& world, const std::optional<std::string>& died,
+                    RunOutcome& outcome, std::ostream& out) {
+  outcome.failure = died ? "safety: " + *died
+                    : w.safety_violation()
+                        ? "safety: " + *w.safety_violation()
+                        : fmt::format("liveness: no convergence within {}s: {}",
+                                      scenario.converge_within_us / 1e6, w.progress());
+  out << "SIM FAILED " << outcome.failure << "\n"
+      << "scenario=" << scenario.path << " commit=" << options.commit
+      << " live speed=" << options.speed << "\n"
+      << "reproduce: build/bin/sim run --live " << scenario.path << " --speed " << options.speed
+      << options.extra_args << "\n"
+      << world.log_tails();
+}
+
 }  // namespace
 
 RunOutcome run_live(const Scenario& scenario, const LiveOptions& options, std::ostream& out) {
@@ -195,17 +212,7 @@ RunOutcome run_live(const Scenario& scenario, const LiveOptions& options, std::o
     out << fmt::format("LIVE PASS {} wall={:.1f}s\n", scenario.name, outcome.wall_seconds);
     return outcome;
   }
-  outcome.failure = died ? "safety: " + *died
-                    : w.safety_violation()
-                        ? "safety: " + *w.safety_violation()
-                        : fmt::format("liveness: no convergence within {}s: {}",
-                                      scenario.converge_within_us / 1e6, w.progress());
-  out << "SIM FAILED " << outcome.failure << "\n"
-      << "scenario=" << scenario.path << " commit=" << options.commit << " live speed=" << speed
-      << "\n"
-      << "reproduce: build/bin/sim run --live " << scenario.path << " --speed " << speed
-      << options.extra_args << "\n"
-      << world.log_tails();
+  report_failure(scenario, options, w, world, died, outcome, out);
   return outcome;
 }
 
