@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/exchanges/binance/binance_codec.h"
 #include "live_gateway/exposure.h"
 #include "sim/mockex/server.h"
@@ -83,6 +85,28 @@ core::Status load_market(const std::string& path, std::int64_t duration_us,
 std::string arg_or(const TimelineEntry& e, const char* key, const std::string& fallback) {
   auto it = e.args.find(key);
   return it == e.args.end() ? fallback : it->second;
+}
+
+// The recorded exchangeInfo cut to the symbols the workload trades (the whole body is 1.8 MB
+// that every exchange and worker start would parse again). Read once per process.
+core::Result<std::string> exchange_info() {
+  static const core::Result<std::string> body = []() -> core::Result<std::string> {
+    auto info =
+        mockex::read_exchange_info_recording(std::string(mockex::kDefaultExchangeInfoRecording));
+    if (!info) return info.status();
+    nlohmann::json j = nlohmann::json::parse(*info, nullptr, false);
+    if (j.is_discarded() || !j.contains("symbols"))
+      return core::make_error(core::Errc::kConfig, "{}: exchangeInfo unreadable",
+                              mockex::kDefaultExchangeInfoRecording);
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& s : j["symbols"]) {
+      const std::string name = s.value("symbol", "");
+      if (name == "BTCUSDT" || name == "ETHUSDT" || name == "SOLUSDT") kept.push_back(s);
+    }
+    j["symbols"] = std::move(kept);
+    return j.dump();
+  }();
+  return body;
 }
 
 core::Result<std::int64_t> duration_param(const std::string& key, const std::string& value) {
@@ -176,8 +200,7 @@ core::Result<LiveOrdersParams> parse_live_orders_params(
     c.exchanges.binance.mode = "live";
     c.safety.paper_trading_only = false;
   }
-  auto info =
-      mockex::read_exchange_info_recording(std::string(mockex::kDefaultExchangeInfoRecording));
+  auto info = exchange_info();
   if (!info) return core::make_error(core::Errc::kConfig, "workload: {}", info.status().message);
   p.exchange_info_json = std::move(*info);
   auto table = live_gateway::symbol_table_from_exchange_info(p.exchange_info_json);
@@ -224,8 +247,9 @@ void LiveOrdersOracle::on_update(std::int64_t now_us, const core::OrderUpdate& u
     matches = true;
     if (!x.met_us) {
       x.met_us = now_us;
-      x.evidence = fmt::format("{} at {:.6f}s ({:.3f}ms after submit)", describe(u), now_us / 1e6,
-                               (now_us - t.submitted_us) / 1e3);
+      x.evidence = fmt::format("{} at {:.6f}s ({:.3f}ms after submit){}", describe(u), now_us / 1e6,
+                               (now_us - t.submitted_us) / 1e3,
+                               t.executors.empty() ? "" : " by " + *t.executors.begin());
     }
   }
   if (expected_any && !matches && is_final(u.status))
@@ -305,16 +329,18 @@ bool LiveOrdersWorkload::converged() const {
                      [](const auto& x) { return x.met_us.has_value(); });
 }
 
+std::string LiveOrdersWorkload::last_status(const std::string& order) const {
+  const auto it = oracle_.orders().find(order);
+  if (it == oracle_.orders().end() || it->second.updates.empty()) return "no update";
+  return describe(it->second.updates.back().second);
+}
+
 std::string LiveOrdersWorkload::progress() const {
   std::string out;
   for (const auto& x : oracle_.expected()) {
     if (x.met_us) continue;
-    const auto it = oracle_.orders().find(x.order);
-    const std::string last = it == oracle_.orders().end() || it->second.updates.empty()
-                                 ? "no update"
-                                 : describe(it->second.updates.back().second);
     out += fmt::format("{}order {} still not {} (last: {})", out.empty() ? "" : "; ", x.order,
-                       core::order_status_name(x.status), last);
+                       core::order_status_name(x.status), last_status(x.order));
   }
   return out;
 }
@@ -325,8 +351,9 @@ std::vector<std::string> LiveOrdersWorkload::report() const {
     std::string what = fmt::format("order {} {}", x.order, core::order_status_name(x.status));
     if (x.code) what += fmt::format(" {}", core::reject_code_name(*x.code));
     if (x.within_us) what += fmt::format(" within {:.3f}s", *x.within_us / 1e6);
-    out.push_back(x.met_us ? fmt::format("PASS {} {}: {}", x.where, what, x.evidence)
-                           : fmt::format("FAIL {} {}: {}", x.where, what, progress()));
+    out.push_back(
+        x.met_us ? fmt::format("PASS {} {}: {}", x.where, what, x.evidence)
+                 : fmt::format("FAIL {} {}: last update {}", x.where, what, last_status(x.order)));
   }
   return out;
 }
@@ -383,6 +410,10 @@ core::Status LiveOrdersWorkload::expect(const Expectation& e) {
   }
   oracle_.expected().push_back(std::move(x));
   return core::Status::ok();
+}
+
+void LiveOrdersWorkload::set_exchange_latency(std::int64_t ms) {
+  if (auto* ex = world_->process<ExchangeHost>("exchange")) ex->exchange().faults().latency_ms = ms;
 }
 
 void LiveOrdersWorkload::publish(const std::string& subject, const std::string& body) {
@@ -471,10 +502,23 @@ core::Result<std::function<void()>> LiveOrdersWorkload::action(const TimelineEnt
         ex->exchange().faults().drop_order_response_next += static_cast<std::uint32_t>(count);
     });
   }
+  if (e.action == "exchange_latency") {
+    auto add = duration_param("exchange_latency.add", arg("add", "500ms"));
+    auto lasting = duration_param("exchange_latency.for", arg("for", "2s"));
+    if (!add || !lasting)
+      return core::make_error(core::Errc::kConfig, "{}: {}", e.where,
+                              (add ? lasting : add).status().message);
+    return std::function<void()>([this, ms = *add / 1000, d = *lasting] {
+      world_->event("exchange", "exchange_latency").i64("add_ms", ms).i64("for_us", d);
+      set_exchange_latency(ms);
+      world_->clock().call_after(d, [this] { set_exchange_latency(0); });
+    });
+  }
   return core::make_error(core::Errc::kConfig,
                           "{}: timeline: live_orders has no action '{}' (its actions: "
                           "submit_order, cancel_order, approve, halt, resume, "
-                          "drop_order_response; the world's: crash, restart, partition, ...)",
+                          "drop_order_response, exchange_latency; the world's: crash, restart, "
+                          "partition, ...)",
                           e.where, e.action);
 }
 

@@ -4,7 +4,8 @@
 /// exchange, driven by orders from the timeline and judged on what reaches the bus, the
 /// executors, the Kv and the exchange.
 ///
-/// Hosts: `exchange` (MockExchange on port 8080, the recorded exchangeInfo), `market` (feeds
+/// Hosts: `exchange` (MockExchange on port 8080, the recorded exchangeInfo cut to BTCUSDT,
+/// ETHUSDT and SOLUSDT), `market` (feeds
 /// the recording's bookTicker and trade frames of BTCUSDT to the exchange and publishes their
 /// ticks on `ticks.binance.BTCUSDT`, one frame per stream per `market_interval`), `w1`..`wN`
 /// (one worker each, composed as live_gateway/main.cpp does, with service.instance_id = the
@@ -18,7 +19,8 @@
 /// `cancel_order: {id, account}`, `approve: {id, account}` (on NATS), `halt: {worker, reason}`
 /// and `resume: {worker}` (the admin kill switch, on `worker` or the first one running),
 /// `drop_order_response: {count}` (the exchange executes the next order and resets the
-/// connection); crash a worker with the world's `crash: w1, restart_after: 2s`.
+/// connection), `exchange_latency: {add: 2s, for: 8s}` (every REST answer late); crash a worker
+/// with the world's `crash: w1, restart_after: 2s`.
 ///
 /// Expectations (`expect:`): `{order: o1, status: filled, within: 2s}`,
 /// `{order: o2, rejected: MAX_ORDER_SIZE}`, `{order: o3, status: failed, code: TIMEOUT}`.
@@ -136,9 +138,11 @@ class LiveOrdersWorkload final : public Workload {
 
  private:
   void poll();
+  std::string last_status(const std::string& order) const;
   core::Result<std::function<void()>> submit_action(const TimelineEntry& e);
   core::Result<std::function<void()>> control_action(const TimelineEntry& e);
   void publish(const std::string& subject, const std::string& body);
+  void set_exchange_latency(std::int64_t ms);
 
   LiveOrdersParams params_;
   LiveOrdersOracle oracle_;

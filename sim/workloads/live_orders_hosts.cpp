@@ -75,6 +75,9 @@ void MarketHost::play() {
 }
 
 void GuardedExecutor::submit(const core::Order& order) {
+  world_.event(host_, "executor_submit")
+      .str("id", order.client_order_id.value_or(""))
+      .boolean("paper", order.paper_trading);
   oracle_.on_executor(host_, order, halted_());
   inner_.submit(order);
 }
@@ -89,7 +92,7 @@ WorkerHost::WorkerHost(HostEnv& env, const LiveOrdersParams& params, LiveOrdersO
           service_options(env, params.config)),
       paper_(must(live_gateway::PaperOptions::from_config(params.config), "paper"), env.clock,
              service_.execution_events()),
-      guarded_paper_(paper_, env.name, oracle, [this] { return service_.halted(); }) {
+      guarded_paper_(paper_, env, oracle, [this] { return service_.halted(); }) {
   if (params.live) {
     core::ExchangeKeys keys{core::Secret(std::string(mockex::kDefaultApiKey)),
                             core::Secret(std::string(mockex::kDefaultApiSecret))};
@@ -97,7 +100,7 @@ WorkerHost::WorkerHost(HostEnv& env, const LiveOrdersParams& params, LiveOrdersO
         env.clock, *http_, metrics_, live_gateway::LiveExecutorOptions::from_config(params.config),
         std::move(keys), service_.execution_events());
     live_->start();
-    guarded_live_.emplace(*live_, env.name, oracle, [this] { return service_.halted(); });
+    guarded_live_.emplace(*live_, env, oracle, [this] { return service_.halted(); });
   }
   if (core::Status s = service_.start(guarded_paper_, live_ ? &*guarded_live_ : nullptr); !s)
     throw std::logic_error("live_orders: order service: " + s.message);
@@ -119,8 +122,12 @@ void ClientHost::on_message(const core::BusMessage& msg) {
   // orders.{account}.{status}; the intake's own new/cancel/approve and control are not updates.
   const auto dot = msg.subject.rfind('.');
   if (!core::parse_order_status(std::string_view(msg.subject).substr(dot + 1))) return;
-  if (auto update = core::codec::decode_order_update(msg.data))
+  if (auto update = core::codec::decode_order_update(msg.data)) {
+    env_.world.event(env_.name, "update")
+        .str("id", update->client_order_id)
+        .str("status", core::order_status_name(update->status));
     oracle_.on_update(env_.world.clock().now_us(), *update);
+  }
 }
 
 }  // namespace sim::live_orders

@@ -63,9 +63,13 @@ class MarketHost final : public Process {
 /// Reports every order before it reaches the wrapped executor, with its worker's halt flag.
 class GuardedExecutor final : public live_gateway::Executor {
  public:
-  GuardedExecutor(live_gateway::Executor& inner, std::string host, LiveOrdersOracle& oracle,
+  GuardedExecutor(live_gateway::Executor& inner, const HostEnv& env, LiveOrdersOracle& oracle,
                   std::function<bool()> halted)
-      : inner_(inner), host_(std::move(host)), oracle_(oracle), halted_(std::move(halted)) {}
+      : inner_(inner),
+        world_(env.world),
+        host_(env.name),
+        oracle_(oracle),
+        halted_(std::move(halted)) {}
   void submit(const core::Order& order) override;
   void cancel(const std::string& account, const std::string& client_order_id) override {
     inner_.cancel(account, client_order_id);
@@ -75,6 +79,7 @@ class GuardedExecutor final : public live_gateway::Executor {
 
  private:
   live_gateway::Executor& inner_;
+  SimWorld& world_;
   std::string host_;
   LiveOrdersOracle& oracle_;
   std::function<bool()> halted_;
