@@ -25,12 +25,12 @@
 /// Expectations (`expect:`): `{order: o1, status: filled, within: 2s}`,
 /// `{order: o2, rejected: MAX_ORDER_SIZE}`, `{order: o3, status: failed, code: TIMEOUT}`.
 /// Met when an update with that status (and code) is published; `within` counts from the
-/// order's submit_order. Safety (after every event): no order fills more than its quantity and
-/// no fill id repeats; no client_order_id reaches an executor twice, nor any while its worker
-/// is halted; the Kv exposure total of each (account, symbol) stays <= max_position_size_usd;
-/// the exchange never holds more orders than live orders were submitted; a final update
-/// contradicting every expectation of its order, or an expectation past its `within`, fails.
-/// Liveness: every expectation met.
+/// order's submit_order. Safety, as each message or executor call arrives: no order fills more
+/// than its quantity and no fill id repeats; no client_order_id reaches an executor twice, nor
+/// any while its worker is halted; a final update contradicting every expectation of its order,
+/// or an expectation past its `within`, fails. Read every 100 ms: the Kv exposure total of each
+/// (account, symbol) traded stays <= max_position_size_usd, and the exchange never holds more
+/// orders than live orders reached an executor. Liveness: every expectation met.
 ///
 /// | param | meaning | default |
 /// |---|---|---|
