@@ -1,6 +1,7 @@
-// Property: whatever orders and faults a timeline throws at live_gateway workers in their queue
-// group (worker crashes, kill switch on and off, dropped exchange answers, slow exchange, NATS
-// restarts, Valkey outages), in paper or live mode, no order fills twice or beyond its
+// Property: whatever orders, approvals, cancels and faults a timeline throws at live_gateway
+// workers in their queue group (worker crashes, kill switch on and off, dropped exchange
+// answers, slow exchange, NATS restarts, Valkey outages), in paper or live mode, with or
+// without manual approval, no order fills twice or beyond its
 // quantity, none reaches an executor twice or while its worker is halted, the Kv exposure
 // never passes max_position_size_usd and the exchange holds no order that was not sent once.
 // A failure prints the seed and writes the shrunk timeline as a scenario file that
@@ -22,9 +23,9 @@ namespace {
 constexpr std::int64_t kMs = 1000;
 
 struct Drawn {
-  int kind;   // 0-5 an order, then the faults
+  int kind;   // 0-5 an order, then approve/cancel, then the faults
   int at_ms;  // when, in the 8 s safety phase
-  int size;   // 1..100: quantity, duration or worker, by kind
+  int size;   // 1..100: quantity, duration, worker or earlier order, by kind
 };
 
 sim::TimelineEntry entry(const Drawn& d, int index, int workers, bool live) {
@@ -32,6 +33,11 @@ sim::TimelineEntry entry(const Drawn& d, int index, int workers, bool live) {
   e.at_us = d.at_ms * kMs;
   const std::string worker = fmt::format("w{}", d.size % workers + 1);
   switch (d.kind) {
+    case 10:
+    case 11:  // of an order drawn before (it may not exist yet, or at all: refused)
+      e.action = d.kind == 10 ? "approve" : "cancel_order";
+      e.args["id"] = fmt::format("o{}", d.size % (index + 1));
+      break;
     case 6:
       e.action = "crash";
       e.targets = {worker};
@@ -81,19 +87,21 @@ TEST_CASE("live_gateway workers keep every safety invariant under any order and 
   rc::prop("no double fill, no executor while halted, exposure within the cap", [] {
     const bool live = *rc::gen::arbitrary<bool>();
     const int workers = *rc::gen::inRange(1, 4);
+    const bool approval = *rc::gen::arbitrary<bool>();
     sim::Scenario s;
     s.name = "live_orders_property";
     s.seed = *rc::gen::arbitrary<std::uint32_t>();
     s.workload = {{"kind", "live_orders"},
                   {"workers", std::to_string(workers)},
                   {"mode", live ? "live" : "paper"},
+                  {"require_manual_approval", approval ? "true" : "false"},
                   {"max_position_size_usd", std::to_string(*rc::gen::inRange(5, 31) * 100)},
                   {"market_duration", "10s"},
                   {"order_timeout", "2s"},
                   {"request_timeout", "1s"},
                   {"retry_delay", "300ms"}};
     const auto drawn = *rc::gen::container<std::vector<Drawn>>(rc::gen::construct<Drawn>(
-        rc::gen::inRange(0, 10), rc::gen::inRange(500, 8000), rc::gen::inRange(1, 101)));
+        rc::gen::inRange(0, 12), rc::gen::inRange(500, 8000), rc::gen::inRange(1, 101)));
     for (std::size_t i = 0; i < drawn.size(); ++i)
       s.timeline.push_back(entry(drawn[i], static_cast<int>(i), workers, live));
     std::stable_sort(s.timeline.begin(), s.timeline.end(),
