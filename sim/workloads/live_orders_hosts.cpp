@@ -10,30 +10,30 @@
 namespace sim::live_orders {
 namespace {
 
-core::BusOptions bus_options(const std::string& name) {
-  core::BusOptions o;
-  o.name = name;
-  o.jetstream = false;
-  o.send_asap = true;  // as live_gateway/main.cpp: an order's answer is one message
-  return o;
-}
-
 template <typename T>
 T must(core::Result<T> r, const char* what) {
   if (!r) throw std::logic_error(fmt::format("live_orders: {}: {}", what, r.status().message));
   return std::move(*r);
 }
 
-live_gateway::OrderServiceOptions service_options(const HostEnv& env,
-                                                  const core::LiveGatewayConfig& config) {
-  // Unique per incarnation (generated ids), the same instance across restarts (open orders).
-  auto o = live_gateway::OrderServiceOptions::from_config(
-      config, env.name + "." + std::to_string(env.incarnation));
-  o.instance = env.name;
+}  // namespace
+
+core::BusOptions order_bus_options(const std::string& host, bool send_asap) {
+  core::BusOptions o;
+  o.name = host;
+  o.jetstream = false;
+  o.send_asap = send_asap;  // as live_gateway/main.cpp: an order's answer is one message
   return o;
 }
 
-}  // namespace
+live_gateway::OrderServiceOptions worker_service_options(const HostEnv& env,
+                                                         const core::LiveGatewayConfig& config,
+                                                         bool stable_instance) {
+  auto o = live_gateway::OrderServiceOptions::from_config(
+      config, env.name + "." + std::to_string(env.incarnation));
+  if (stable_instance) o.instance = env.name;
+  return o;
+}
 
 ExchangeHost::ExchangeHost(HostEnv& env, const LiveOrdersParams& params)
     : server_(env.make_http_server()) {
@@ -49,7 +49,7 @@ MarketHost::MarketHost(HostEnv& env, const std::vector<MarketFrame>& frames, std
       frames_(frames),
       fed_(fed),
       to_exchange_(std::move(to_exchange)),
-      bus_(env.make_bus(bus_options(env.name))) {
+      bus_(env.make_bus(order_bus_options(env.name))) {
   play();
 }
 
@@ -83,13 +83,13 @@ void GuardedExecutor::submit(const core::Order& order) {
 }
 
 WorkerHost::WorkerHost(HostEnv& env, const LiveOrdersParams& params, LiveOrdersOracle& oracle)
-    : bus_(env.make_bus(bus_options(env.name))),
+    : bus_(env.make_bus(order_bus_options(env.name))),
       kv_(env.make_kv()),
       http_(env.make_http_client()),
       service_(
           env.clock, *bus_, *kv_, metrics_,
           must(live_gateway::SafetyPolicy::make(params.config.safety, params.symbols), "safety"),
-          service_options(env, params.config)),
+          worker_service_options(env, params.config)),
       paper_(must(live_gateway::PaperOptions::from_config(params.config), "paper"), env.clock,
              service_.execution_events()),
       guarded_paper_(paper_, env, oracle, [this] { return service_.halted(); }) {
@@ -107,7 +107,7 @@ WorkerHost::WorkerHost(HostEnv& env, const LiveOrdersParams& params, LiveOrdersO
 }
 
 ClientHost::ClientHost(HostEnv& env, LiveOrdersOracle& oracle)
-    : env_(env), oracle_(oracle), bus_(env.make_bus(bus_options(env.name))) {
+    : env_(env), oracle_(oracle), bus_(env.make_bus(order_bus_options(env.name))) {
   for (const char* subject : {"orders.>", "fills.>"}) {
     (void)must(bus_->subscribe(subject, "", [this](const core::BusMessage& m) { on_message(m); }),
                "subscribe");

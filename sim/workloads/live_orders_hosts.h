@@ -27,6 +27,15 @@ namespace sim::live_orders {
 
 inline constexpr std::uint16_t kExchangePort = 8080;
 
+/// A bus client on `host` as the order path uses it: core NATS only (no stream).
+core::BusOptions order_bus_options(const std::string& host, bool send_asap = true);
+/// The order path's options for the worker on `env`: worker_id `{host}.{incarnation}` (unique
+/// per incarnation, as main's pid and start time), instance = the host name when
+/// `stable_instance` (a restart takes up its open orders), else none.
+live_gateway::OrderServiceOptions worker_service_options(const HostEnv& env,
+                                                         const core::LiveGatewayConfig& config,
+                                                         bool stable_instance = true);
+
 /// MockExchange on port kExchangePort.
 class ExchangeHost final : public Process {
  public:
