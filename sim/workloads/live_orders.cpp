@@ -464,6 +464,15 @@ core::Result<std::function<void()>> LiveOrdersWorkload::control_action(const Tim
   const bool halt = e.action == "halt";
   const std::string worker = arg("worker", "");
   const std::string reason = arg("reason", "scenario halt");
+  for (const auto& [key, value] : e.args) {
+    if (key != "worker" && key != "reason")
+      return core::make_error(core::Errc::kConfig, "{}: {}: unknown field '{}' (allowed: worker{})",
+                              e.where, e.action, key, halt ? ", reason" : "");
+  }
+  const int n = worker.size() > 1 && worker[0] == 'w' ? std::atoi(worker.c_str() + 1) : 0;
+  if (!worker.empty() && (n < 1 || n > params_.workers || worker != fmt::format("w{}", n)))
+    return core::make_error(core::Errc::kConfig, "{}: {}.worker: no worker '{}' (w1..w{})", e.where,
+                            e.action, worker, params_.workers);
   return std::function<void()>([this, halt, worker, reason] {
     for (int i = 1; i <= params_.workers; ++i) {
       const std::string name = worker.empty() ? fmt::format("w{}", i) : worker;

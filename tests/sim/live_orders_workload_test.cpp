@@ -168,3 +168,15 @@ expect:
   REQUIRE_FALSE(bad.is_ok());
   CHECK(bad.status().message == "workload.mode: expected paper or live, got \"real\"");
 }
+
+TEST_CASE("live_orders refuses a halt of a worker it does not run", "[sim][live_orders]") {
+  std::string printed;
+  auto outcome = run(R"(workload: {kind: live_orders, workers: 2, market_duration: 1s}
+timeline:
+  - {at: 1s, halt: {worker: w3}}
+run_for: 2s
+)",
+                     printed);
+  CHECK(outcome.exit_code == sim::kExitUsage);
+  CHECK(outcome.failure == "config: t.yaml:3: halt.worker: no worker 'w3' (w1..w2)");
+}
