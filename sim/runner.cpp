@@ -64,8 +64,8 @@ core::Status check_host(SimWorld& world, const std::string& host, const Timeline
       host == SimWorld::kStoreHost) {
     return core::Status::ok();
   }
-  return core::make_error(core::Errc::kConfig, "timeline: {} at {}us names unknown host '{}'",
-                          e.action, e.at_us, host);
+  return core::make_error(core::Errc::kConfig, "{}: timeline: {} at {}us names unknown host '{}'",
+                          e.where, e.action, e.at_us, host);
 }
 
 // Validates every entry against the world, then schedules it on the world clock.
@@ -88,7 +88,8 @@ core::Status schedule_timeline(SimWorld& world, Workload& workload,
                                  ? 1
                                  : 0;
     if (e.targets.size() != need) {
-      return core::make_error(core::Errc::kConfig, "timeline: {} at {}us needs {} host(s), got {}",
+      return core::make_error(core::Errc::kConfig,
+                              "{}: timeline: {} at {}us needs {} host(s), got {}", e.where,
                               e.action, e.at_us, need, e.targets.size());
     }
     auto down = entry_duration_us(e, "down_for", 1'000'000);
@@ -169,6 +170,8 @@ RunOutcome run_once(const Scenario& scenario, const RunOptions& options, std::ui
   if (status) {
     (*workload)->setup(world);
     status = schedule_timeline(world, **workload, scenario.timeline);
+    for (std::size_t i = 0; status && i < scenario.expect.size(); ++i)
+      status = (*workload)->expect(scenario.expect[i]);
   }
   if (!status) {
     outcome.exit_code = kExitUsage;
@@ -205,6 +208,7 @@ RunOutcome run_once(const Scenario& scenario, const RunOptions& options, std::ui
                                     scenario.converge_within_us / 1e6, w.progress());
     }
   }
+  for (const std::string& expectation : w.report()) out << expectation << "\n";
   world.event("world", "end")
       .str("verdict", outcome.exit_code == kExitPass ? "pass" : outcome.failure);
   outcome.events = world.clock().events_run();

@@ -34,6 +34,17 @@ core::Result<std::int64_t> duration_at(const YAML::Node& node, const std::string
   return d;
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// "file:line" of a node (yaml-cpp counts lines from 0).
+std::string where_of(const std::string& path, const YAML::Node& node) {
+  return fmt::format("{}:{}", path, node.Mark().line + 1);
+}
+
 // An entry names its action by its one key besides `at` and the modifiers.
 core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::string& where) {
   if (!node.IsMap()) return make_error(Errc::kConfig, "{}: expected a mapping", where);
@@ -41,13 +52,12 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
   auto at = duration_at(node["at"], where + ".at");
   if (!at) return at.status();
   e.at_us = *at;
-  static const std::vector<std::string> kActions = {
-      "bus_restart", "partition", "heal",    "crash",         "restart",         "skew",
-      "store_down",  "kv_down",   "ws_drop", "rest_throttle", "exchange_latency"};
+  static const std::vector<std::string> kModifiers = {"for", "down_for", "restart_after", "by"};
+  const std::vector<std::string>& actions = known_actions();
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "at") continue;
-    if (std::find(kActions.begin(), kActions.end(), key) != kActions.end()) {
+    if (std::find(actions.begin(), actions.end(), key) != actions.end()) {
       if (!e.action.empty())
         return make_error(Errc::kConfig, "{}: two actions ({} and {})", where, e.action, key);
       e.action = key;
@@ -60,18 +70,16 @@ core::Result<TimelineEntry> parse_entry(const YAML::Node& node, const std::strin
         if (!args) return args.status();
         e.args.insert(args->begin(), args->end());
       }
-    } else if (kv.second.IsScalar()) {
+    } else if (kv.second.IsScalar() &&
+               std::find(kModifiers.begin(), kModifiers.end(), key) != kModifiers.end()) {
       e.args[key] = kv.second.as<std::string>();
     } else {
-      return make_error(Errc::kConfig, "{}.{}: unknown key", where, key);
+      return make_error(Errc::kConfig, "{}: unknown key '{}' (actions: {}; modifiers: at, {})",
+                        where, key, joined(actions), joined(kModifiers));
     }
   }
-  if (e.action.empty()) {
-    return make_error(Errc::kConfig,
-                      "{}: no action (one of bus_restart, partition, heal, crash, restart, skew, "
-                      "store_down, kv_down, ws_drop, rest_throttle, exchange_latency)",
-                      where);
-  }
+  if (e.action.empty())
+    return make_error(Errc::kConfig, "{}: no action (one of {})", where, joined(actions));
   return e;
 }
 
@@ -96,6 +104,27 @@ core::Result<std::int64_t> parse_duration_us(const std::string& text) {
   return static_cast<std::int64_t>(value) * it->second;
 }
 
+const std::vector<std::string>& known_actions() {
+  static const std::vector<std::string> kActions = {"bus_restart",
+                                                    "partition",
+                                                    "heal",
+                                                    "crash",
+                                                    "restart",
+                                                    "skew",
+                                                    "store_down",
+                                                    "kv_down",
+                                                    "ws_drop",
+                                                    "rest_throttle",
+                                                    "exchange_latency",
+                                                    "submit_order",
+                                                    "cancel_order",
+                                                    "approve",
+                                                    "halt",
+                                                    "resume",
+                                                    "drop_order_response"};
+  return kActions;
+}
+
 core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::string& path) {
   YAML::Node root;
   try {
@@ -109,9 +138,10 @@ core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::s
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     static const std::vector<std::string> kKeys = {
-        "name", "seed", "world", "workload", "timeline", "run_for", "converge_within"};
+        "name", "seed", "world", "workload", "timeline", "run_for", "converge_within", "expect"};
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
-      return make_error(Errc::kConfig, "{}: unknown key '{}'", path, key);
+      return make_error(Errc::kConfig, "{}: unknown key '{}' (allowed: {})",
+                        where_of(path, kv.first), key, joined(kKeys));
     }
   }
   s.name = root["name"] ? root["name"].as<std::string>() : path;
@@ -139,9 +169,22 @@ core::Result<Scenario> parse_scenario(const std::string& yaml_text, const std::s
   }
   const YAML::Node timeline = root["timeline"];
   for (std::size_t i = 0; timeline && i < timeline.size(); ++i) {
-    auto e = parse_entry(timeline[i], fmt::format("{}: timeline[{}]", path, i));
+    const std::string where = where_of(path, timeline[i]);
+    auto e = parse_entry(timeline[i], fmt::format("{}: timeline[{}]", where, i));
     if (!e) return e.status();
+    e->where = where;
     s.timeline.push_back(std::move(*e));
+  }
+  const YAML::Node expect = root["expect"];
+  if (expect && !expect.IsSequence())
+    return make_error(Errc::kConfig, "{}: expect: expected a list", where_of(path, expect));
+  for (std::size_t i = 0; expect && i < expect.size(); ++i) {
+    const std::string where = where_of(path, expect[i]);
+    auto fields = scalar_map(expect[i], fmt::format("{}: expect[{}]", where, i));
+    if (!fields) return fields.status();
+    if (fields->empty())
+      return make_error(Errc::kConfig, "{}: expect[{}]: expected a non-empty mapping", where, i);
+    s.expect.push_back(Expectation{std::move(*fields), where});
   }
   std::stable_sort(
       s.timeline.begin(), s.timeline.end(),
@@ -168,16 +211,18 @@ std::string scenario_to_yaml(const Scenario& s) {
   for (const TimelineEntry& e : s.timeline) {
     out += fmt::format("  - {{at: {}us, {}: ", e.at_us, e.action);
     if (e.targets.empty()) {
-      out += "{}";
+      out += flow_map(e.args);  // an action without targets takes every argument
     } else {
       out += "[";
       for (std::size_t i = 0; i < e.targets.size(); ++i) out += (i ? ", " : "") + e.targets[i];
       out += "]";
+      for (const auto& [k, v] : e.args) out += fmt::format(", {}: \"{}\"", k, v);
     }
-    for (const auto& [k, v] : e.args) out += fmt::format(", {}: \"{}\"", k, v);
     out += "}\n";
   }
   out += fmt::format("run_for: {}us\nconverge_within: {}us\n", s.run_for_us, s.converge_within_us);
+  if (!s.expect.empty()) out += "expect:\n";
+  for (const Expectation& x : s.expect) out += fmt::format("  - {}\n", flow_map(x.fields));
   return out;
 }
 
@@ -195,7 +240,7 @@ core::Result<std::int64_t> entry_duration_us(const TimelineEntry& e, const std::
   if (it == e.args.end()) return fallback;
   auto d = parse_duration_us(it->second);
   if (!d)
-    return core::make_error(core::Errc::kConfig, "timeline: {}.{}: {}", e.action, key,
+    return core::make_error(core::Errc::kConfig, "{}: timeline: {}.{}: {}", e.where, e.action, key,
                             d.status().message);
   return d;
 }

@@ -16,10 +16,15 @@
 ///   - {at: 20s, ws_drop: {}}                # mock exchange faults, for workloads that run one:
 ///   - {at: 21s, rest_throttle: {count: 20, retry_after: 2s}}   # the next 20 REST calls get 429
 ///   - {at: 22s, exchange_latency: {add: 800ms}, for: 5s}      # REST answers delayed
+///   - {at: 23s, submit_order: {id: o1, side: buy, type: market, qty: "0.01"}}  # live_orders
 /// run_for: 25s                  # length of the safety phase
 /// converge_within: 30s          # liveness: faults healed, the workload must finish by then
+/// expect:                       # judged by the workload (Workload::expect), e.g. live_orders:
+///   - {order: o1, status: filled, within: 2s}
 /// ```
-/// Durations are integers with a unit: us, ms, s, m, h. Errors name the file and the key.
+/// Durations are integers with a unit: us, ms, s, m, h. Errors name the file, the line and the
+/// key, and list the allowed keys or actions. An entry's modifiers besides `at` are `for`,
+/// `down_for`, `restart_after` and `by`; an action's own arguments go in its mapping.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +45,17 @@ struct TimelineEntry {
                                             // ws_drop, rest_throttle, exchange_latency
   std::vector<std::string> targets;         // hosts the action applies to
   std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
-  bool operator==(const TimelineEntry&) const = default;
+  std::string where;                        // "file:line", for errors; not compared
+  bool operator==(const TimelineEntry& o) const {
+    return at_us == o.at_us && action == o.action && targets == o.targets && args == o.args;
+  }
+};
+
+/// One entry of `expect:` as text; the workload validates and judges it (Workload::expect).
+struct Expectation {
+  std::map<std::string, std::string> fields;  // e.g. order=o1, status=filled, within=2s
+  std::string where;                          // "file:line", for errors; not compared
+  bool operator==(const Expectation& o) const { return fields == o.fields; }
 };
 
 struct Scenario {
@@ -52,7 +67,11 @@ struct Scenario {
   std::vector<TimelineEntry> timeline;          // sorted by at_us, then file order
   std::int64_t run_for_us = 0;
   std::int64_t converge_within_us = 60'000'000;
+  std::vector<Expectation> expect;
 };
+
+/// The timeline actions a file may name (the world's, then those of the workloads).
+const std::vector<std::string>& known_actions();
 
 core::Result<Scenario> load_scenario(const std::string& path);
 /// The scenario as a file `parse_scenario` reads back to the same scenario (path aside):

@@ -2,6 +2,7 @@
 
 #include "sim/workloads/bus_stream.h"
 #include "sim/workloads/gateway_replay.h"
+#include "sim/workloads/live_orders.h"
 #include "sim/workloads/normalizer_replay.h"
 
 namespace sim {
@@ -24,9 +25,14 @@ core::Result<std::unique_ptr<Workload>> make_workload(
     if (!p) return p.status();
     return std::unique_ptr<Workload>(std::make_unique<GatewayReplayWorkload>(std::move(*p)));
   }
+  if (kind == "live_orders") {
+    auto p = parse_live_orders_params(params);
+    if (!p) return p.status();
+    return std::unique_ptr<Workload>(std::make_unique<LiveOrdersWorkload>(std::move(*p)));
+  }
   return core::make_error(core::Errc::kConfig,
                           "workload.kind: unknown workload \"{}\" (known: bus_stream, "
-                          "gateway_replay, normalizer_replay)",
+                          "gateway_replay, live_orders, normalizer_replay)",
                           kind);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "sim/scenario.h"
@@ -32,9 +33,17 @@ class Workload {
   /// exchange_latency: scenario.h), to run at the entry's time; kConfig when it knows none.
   virtual core::Result<std::function<void()>> action(const TimelineEntry& entry) {
     return core::make_error(core::Errc::kConfig,
-                            "timeline: {} at {}us: this workload has no such action", entry.action,
-                            entry.at_us);
+                            "{}: timeline: {} at {}us: this workload has no such action",
+                            entry.where, entry.action, entry.at_us);
   }
+  /// Takes one entry of the file's `expect:` (judged in safety_violation/converged);
+  /// kConfig naming `expectation.where` when this workload does not know it.
+  virtual core::Status expect(const Expectation& expectation) {
+    return core::make_error(core::Errc::kConfig, "{}: expect: this workload takes no expectations",
+                            expectation.where);
+  }
+  /// One line per expectation, "PASS ..." or "FAIL ..." with its evidence, for the verdict.
+  virtual std::vector<std::string> report() const { return {}; }
 };
 
 /// Builds the workload named by `params.at("kind")`; kConfig names an unknown kind or param.

@@ -16,6 +16,7 @@
 #include "core/subject.h"
 #include "live_gateway/order_service.h"
 #include "sim/sim_world.h"
+#include "sim/workloads/live_orders_hosts.h"
 #include "tests/live_gateway/fake_executor.h"
 
 namespace testsupport {
@@ -31,11 +32,9 @@ struct WorkerSetup {
   bool stable_instance = false;
 };
 
+// Batched sends (main sends at once), as these tests were written.
 inline core::BusOptions bus_options(const std::string& name) {
-  core::BusOptions o;
-  o.name = name;
-  o.jetstream = false;
-  return o;
+  return sim::live_orders::order_bus_options(name, false);
 }
 
 struct Worker final : sim::Process {
@@ -49,10 +48,7 @@ struct Worker final : sim::Process {
   }
   static live_gateway::OrderServiceOptions options(const sim::HostEnv& env,
                                                    const WorkerSetup& setup) {
-    auto o = live_gateway::OrderServiceOptions::from_config(
-        setup.config, env.name + "." + std::to_string(env.incarnation));
-    if (setup.stable_instance) o.instance = env.name;
-    return o;
+    return sim::live_orders::worker_service_options(env, setup.config, setup.stable_instance);
   }
   static live_gateway::SafetyPolicy policy(const WorkerSetup& setup) {
     auto p = live_gateway::SafetyPolicy::make(setup.config.safety, setup.symbols);

@@ -34,14 +34,16 @@ TEST_CASE("A scenario file with a misspelled key fails naming the file and the k
   auto s = sim::parse_scenario("workload: {kind: x}\nrun_fr: 2s\n", "bad.yaml");
   REQUIRE_FALSE(s.is_ok());
   CHECK(s.status().code == core::Errc::kConfig);
-  CHECK(s.status().message == "bad.yaml: unknown key 'run_fr'");
+  CHECK(s.status().message ==
+        "bad.yaml:2: unknown key 'run_fr' (allowed: name, seed, world, workload, timeline, "
+        "run_for, converge_within, expect)");
 }
 
 TEST_CASE("A timeline entry without an action is refused with its index", "[sim][scenario]") {
   auto s =
       sim::parse_scenario("workload: {kind: x}\nrun_for: 2s\ntimeline:\n  - {at: 1s}\n", "t.yaml");
   REQUIRE_FALSE(s.is_ok());
-  CHECK(s.status().message.rfind("t.yaml: timeline[0]: no action", 0) == 0);
+  CHECK(s.status().message.rfind("t.yaml:4: timeline[0]: no action (one of bus_restart, ", 0) == 0);
 }
 
 TEST_CASE("Durations need a unit", "[sim][scenario]") {
@@ -78,4 +80,46 @@ converge_within: 20s
   CHECK(again->timeline == s->timeline);
   CHECK(again->run_for_us == s->run_for_us);
   CHECK(again->converge_within_us == s->converge_within_us);
+}
+
+TEST_CASE("An unknown timeline key fails naming the file, the line and the allowed actions",
+          "[sim][scenario]") {
+  auto s = sim::parse_scenario(
+      "workload: {kind: x}\nrun_for: 2s\ntimeline:\n  - {at: 1s, halt: {}}\n"
+      "  - {at: 2s, submit_ordr: {id: o1}}\n",
+      "t.yaml");
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.status().message.rfind(
+            "t.yaml:5: timeline[1]: unknown key 'submit_ordr' (actions: bus_restart, ", 0) == 0);
+  CHECK(s.status().message.find("submit_order, cancel_order, approve, halt, resume, "
+                                "drop_order_response; modifiers: at, for, down_for, "
+                                "restart_after, by)") != std::string::npos);
+}
+
+TEST_CASE("Expectations are read with their line and written back", "[sim][scenario]") {
+  auto s = sim::parse_scenario(R"(workload: {kind: live_orders}
+run_for: 2s
+timeline:
+  - {at: 1s, submit_order: {id: o1, side: buy, qty: "0.01"}}
+expect:
+  - {order: o1, status: filled, within: 2s}
+  - {order: o2, rejected: MAX_ORDER_SIZE}
+)",
+                               "e.yaml");
+  REQUIRE(s.is_ok());
+  REQUIRE(s->expect.size() == 2);
+  CHECK(s->expect[0].where == "e.yaml:6");
+  CHECK(s->expect[1].fields.at("rejected") == "MAX_ORDER_SIZE");
+  CHECK(s->timeline[0].where == "e.yaml:4");
+  CHECK(s->timeline[0].args.at("qty") == "0.01");
+  auto again = sim::parse_scenario(sim::scenario_to_yaml(*s), "b.yaml");
+  REQUIRE(again.is_ok());
+  CHECK(again->expect == s->expect);
+  CHECK(again->timeline == s->timeline);
+}
+
+TEST_CASE("An expect entry that is not a mapping is refused with its line", "[sim][scenario]") {
+  auto s = sim::parse_scenario("workload: {kind: x}\nrun_for: 2s\nexpect:\n  - o1\n", "x.yaml");
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.status().message == "x.yaml:4: expect[0]: expected a mapping");
 }

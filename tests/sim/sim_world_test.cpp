@@ -127,14 +127,15 @@ TEST_CASE("A scenario naming an unknown host or workload fails as a config error
   REQUIRE(bad_host.is_ok());
   sim::RunOutcome outcome = sim::run_scenario(*bad_host, options, out);
   CHECK(outcome.exit_code == sim::kExitUsage);
-  CHECK(outcome.failure == "config: timeline: crash at 1000000us names unknown host 'nobody'");
+  CHECK(outcome.failure ==
+        "config: h.yaml:4: timeline: crash at 1000000us names unknown host 'nobody'");
   auto bad_kind = sim::parse_scenario("workload: {kind: nope}\nrun_for: 1s\n", "k.yaml");
   REQUIRE(bad_kind.is_ok());
   outcome = sim::run_scenario(*bad_kind, options, out);
   CHECK(outcome.exit_code == sim::kExitUsage);
   CHECK(outcome.failure ==
         "config: workload.kind: unknown workload \"nope\" (known: bus_stream, gateway_replay, "
-        "normalizer_replay)");
+        "live_orders, normalizer_replay)");
 }
 
 namespace {
