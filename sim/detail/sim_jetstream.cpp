@@ -115,11 +115,12 @@ std::string SimJetStream::consumer_create(const std::string& stream, const std::
 }
 
 // As the server does, ids older than the duplicate window are forgotten (memory stays bounded).
+// Ids are expired before every lookup, so an id in `dedup` is always within the window and has
+// exactly one entry in `dedup_order`: erasing by key is exact.
 void SimJetStream::expire_dedup(Stream& s, std::int64_t now) {
   while (!s.dedup_order.empty() &&
          now - s.dedup_order.front().first >= s.spec.duplicate_window_us) {
-    auto it = s.dedup.find(s.dedup_order.front().second);
-    if (it != s.dedup.end() && it->second.second == s.dedup_order.front().first) s.dedup.erase(it);
+    s.dedup.erase(s.dedup_order.front().second);
     s.dedup_order.pop_front();
   }
 }
@@ -133,18 +134,17 @@ void SimJetStream::capture(const core::BusMessage& msg) {
     if (!captured) continue;
     core::PubAck ack{name, 0, false};
     expire_dedup(s, now);
-    const std::string id(core::header_value(msg.headers, core::kMsgIdHeader));
-    auto dup = id.empty() ? s.dedup.end() : s.dedup.find(id);
-    if (dup != s.dedup.end() && now - dup->second.second < s.spec.duplicate_window_us) {
-      ack.seq = dup->second.first;
+    std::string id(core::header_value(msg.headers, core::kMsgIdHeader));
+    // One lookup: a new id is entered with the sequence it is about to get.
+    auto [entry, fresh] = id.empty() ? std::make_pair(s.dedup.end(), true)
+                                     : s.dedup.try_emplace(id, s.last_seq + 1, now);
+    if (!fresh) {
+      ack.seq = entry->second.first;
       ack.duplicate = true;
     } else {
       ack.seq = ++s.last_seq;
       s.msgs.emplace(ack.seq, Stored{msg.subject, msg.headers, msg.data, now});
-      if (!id.empty()) {
-        s.dedup.insert_or_assign(id, std::make_pair(ack.seq, now));
-        s.dedup_order.emplace_back(now, id);
-      }
+      if (!id.empty()) s.dedup_order.emplace_back(now, std::move(id));
     }
     if (!msg.reply.empty()) {
       host_.route(msg.reply, core::BusMessage{msg.reply, "", {}, core::pub_ack_to_json(ack)});

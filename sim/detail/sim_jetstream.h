@@ -65,7 +65,8 @@ class SimJetStream {
     core::StreamSpec spec;
     std::map<std::uint64_t, Stored> msgs;
     std::uint64_t last_seq = 0;
-    // id -> seq, ts; only looked up, never iterated (so its order cannot reach the trace)
+    // id -> seq, ts of the ids within the window; only looked up, never iterated (so its
+    // order cannot reach the trace)
     std::unordered_map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;
     std::deque<std::pair<std::int64_t, std::string>> dedup_order;  // (ts, id), oldest first
   };
