@@ -76,9 +76,8 @@ void SimClock::cancel_all(Owner owner) {
 }
 
 std::size_t SimClock::pending(Owner owner) const {
-  return static_cast<std::size_t>(std::count_if(slots_.begin(), slots_.end(), [&](const Slot& s) {
-    return s.live && s.owner == owner;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      slots_.begin(), slots_.end(), [&](const Slot& s) { return s.live && s.owner == owner; }));
 }
 
 bool SimClock::skip_cancelled() {
