@@ -92,6 +92,18 @@ core::Result<std::vector<replay::Record>> read_merged(const std::vector<std::str
   return out;
 }
 
+// False for a Coinbase frame of a channel no subscribe message names (`"channel":"l2_data"`);
+// true for any other frame (Kraken's v1 arrays name no channel this way).
+bool subscribed_channel(const std::string& msg, const std::vector<std::string>& subscribes) {
+  static const std::string kKey = "\"channel\":\"";
+  const auto at = msg.find(kKey);
+  if (at == std::string::npos) return true;
+  const auto end = msg.find('"', at + kKey.size());
+  const std::string channel = msg.substr(at, end == std::string::npos ? end : end + 1 - at);
+  return std::any_of(subscribes.begin(), subscribes.end(),
+                     [&](const std::string& m) { return m.find(channel) != std::string::npos; });
+}
+
 }  // namespace
 
 GatewayReplayTick judged_tick(const core::Tick& t) {
@@ -131,6 +143,7 @@ core::Result<VenueReplay> load_venue_replay(core::Exchange venue,
   auto records = read_merged(recordings, venue_record_src(venue));
   if (!records) return records.status();
   auto protocol = gateway::feed::make_feed_protocol(venue, symbols);
+  const std::vector<std::string> subscribes = protocol->subscribe_messages();
   ReferenceFeed feed(venue, *protocol);
   VenueReplay out;
   out.subscriptions = feed.subscriptions;
@@ -139,8 +152,13 @@ core::Result<VenueReplay> load_venue_replay(core::Exchange venue,
     const std::int64_t offset = r.t_us - records->front().t_us - from_us;
     if (offset < 0) continue;
     if (duration_us && offset >= *duration_us) break;
+    if (!subscribed_channel(r.msg, subscribes)) continue;  // before parsing: level2 is big
+    const std::vector<std::string> sent = feed.feed(r.msg);
+    // A frame the gateway's subscriptions do not receive (Coinbase level2, candles) changes
+    // nothing it can see, not even the REST answers: left out, the replay stays short.
+    if (sent.empty()) continue;
     GatewayReplayFrame f{offset, std::string(venue_record_src(venue)), r.msg, {}};
-    for (const auto& text : feed.feed(r.msg)) {
+    for (const auto& text : sent) {
       (void)protocol->decode_frame(text, r.t_us, [&](const core::Tick& t) {
         if (t.kind != core::TickKind::kTrade) return;
         GatewayReplayTick tick = judged_tick(t);

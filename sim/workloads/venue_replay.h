@@ -5,7 +5,8 @@
 /// The reference runs every recorded frame, in order, through a private copy of the mock
 /// exchange's venue feed (sim/mockex/venue_feeds.h: Coinbase forwarded, Kraken v1 converted to
 /// v2 with per-symbol trade ids) to one session subscribed as the gateway subscribes, and
-/// decodes what that session receives with the gateway's own FeedProtocol. Judged are trades:
+/// decodes what that session receives with the gateway's own FeedProtocol; frames the session
+/// is not sent (Coinbase level2 and candles) are left out. Judged are trades:
 /// their msg ids come from the recording (Coinbase `trade_id`) or from the feed's counters
 /// (Kraken), which do not depend on who listens. Tickers are fed but not judged: their ids are
 /// Coinbase's per-connection `sequence_num` or Kraken's receive time. Pure functions of the
