@@ -10,6 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libhiredis-dev liblua5.1-0-dev libcpp-httplib-dev
   catch2 librapidcheck-dev libbenchmark-dev
+  libjemalloc2
 )
 
 missing=()

@@ -3,28 +3,17 @@
 namespace sim {
 
 core::TimerId SimHostClock::call_after(std::int64_t delay_us, std::function<void()> fn) {
-  const core::TimerId id = next_id_++;
-  if (halted_) return id;  // a dead process schedules nothing
-  const core::TimerId world_id = world_.call_after(delay_us, [this, id, fn = std::move(fn)] {
-    pending_.erase(id);
-    fn();
-  });
-  pending_.emplace(id, world_id);
-  return id;
+  if (halted_) return 0;  // a dead process schedules nothing
+  return world_.schedule(owner_, delay_us, std::move(fn));
 }
 
 bool SimHostClock::cancel(core::TimerId id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return false;
-  world_.cancel(it->second);
-  pending_.erase(it);
-  return true;
+  return world_.cancel_owned(owner_, id);
 }
 
 void SimHostClock::halt() {
   halted_ = true;
-  for (const auto& [id, world_id] : pending_) world_.cancel(world_id);
-  pending_.clear();
+  world_.cancel_all(owner_);
 }
 
 }  // namespace sim

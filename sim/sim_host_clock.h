@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 
 #include "sim/sim_clock.h"
 
@@ -16,7 +15,7 @@ namespace sim {
 
 class SimHostClock final : public core::Clock {
  public:
-  explicit SimHostClock(SimClock& world) : world_(world) {}
+  explicit SimHostClock(SimClock& world) : world_(world), owner_(world.add_owner()) {}
   ~SimHostClock() override { halt(); }
   SimHostClock(const SimHostClock&) = delete;
   SimHostClock& operator=(const SimHostClock&) = delete;
@@ -36,14 +35,13 @@ class SimHostClock final : public core::Clock {
   /// The host crashed: nothing pending runs, nothing scheduled later is kept.
   void halt();
   bool halted() const { return halted_; }
-  std::size_t pending() const { return pending_.size(); }
+  std::size_t pending() const { return world_.pending(owner_); }
 
  private:
   SimClock& world_;
   std::int64_t skew_us_ = 0;
+  SimClock::Owner owner_;  // the world clock's events scheduled through this host
   bool halted_ = false;
-  core::TimerId next_id_ = 1;
-  std::map<core::TimerId, core::TimerId> pending_;  // our id -> the world clock's id
 };
 
 }  // namespace sim

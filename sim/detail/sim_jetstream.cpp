@@ -1,6 +1,8 @@
 #include "sim/detail/sim_jetstream.h"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,11 +64,10 @@ std::string SimJetStream::api(const std::string& subject, const std::string& bod
 }
 
 std::string SimJetStream::stream_info_json(const Stream& s) const {
-  const std::uint64_t first = s.msgs.empty() ? s.last_seq + 1 : s.msgs.begin()->first;
-  return json{
-      {"type", "io.nats.jetstream.api.v1.stream_info_response"},
-      {"config", json::parse(core::stream_spec_to_json(s.spec))},
-      {"state", {{"messages", s.msgs.size()}, {"first_seq", first}, {"last_seq", s.last_seq}}}}
+  return json{{"type", "io.nats.jetstream.api.v1.stream_info_response"},
+              {"config", json::parse(core::stream_spec_to_json(s.spec))},
+              {"state",
+               {{"messages", s.msgs.size()}, {"first_seq", s.first_seq}, {"last_seq", s.last_seq}}}}
       .dump();
 }
 
@@ -114,16 +115,6 @@ std::string SimJetStream::consumer_create(const std::string& stream, const std::
       .dump();
 }
 
-// As the server does, ids older than the duplicate window are forgotten (memory stays bounded).
-void SimJetStream::expire_dedup(Stream& s, std::int64_t now) {
-  while (!s.dedup_order.empty() &&
-         now - s.dedup_order.front().first >= s.spec.duplicate_window_us) {
-    auto it = s.dedup.find(s.dedup_order.front().second);
-    if (it != s.dedup.end() && it->second.second == s.dedup_order.front().first) s.dedup.erase(it);
-    s.dedup_order.pop_front();
-  }
-}
-
 void SimJetStream::capture(const core::BusMessage& msg) {
   const std::int64_t now = clock_.now_us();
   for (auto& [name, s] : streams_) {
@@ -132,19 +123,17 @@ void SimJetStream::capture(const core::BusMessage& msg) {
                     [&](const std::string& p) { return core::subject_matches(p, msg.subject); });
     if (!captured) continue;
     core::PubAck ack{name, 0, false};
-    expire_dedup(s, now);
-    const std::string id(core::header_value(msg.headers, core::kMsgIdHeader));
-    auto dup = id.empty() ? s.dedup.end() : s.dedup.find(id);
-    if (dup != s.dedup.end() && now - dup->second.second < s.spec.duplicate_window_us) {
-      ack.seq = dup->second.first;
+    // As the server does, ids older than the duplicate window are forgotten first.
+    s.dedup.expire(now, s.spec.duplicate_window_us);
+    const std::string_view id = core::header_value(msg.headers, core::kMsgIdHeader);
+    const std::optional<std::uint64_t> dup = id.empty() ? std::nullopt : s.dedup.find(id);
+    if (dup) {
+      ack.seq = *dup;
       ack.duplicate = true;
     } else {
       ack.seq = ++s.last_seq;
-      s.msgs.emplace(ack.seq, Stored{msg.subject, msg.headers, msg.data, now});
-      if (!id.empty()) {
-        s.dedup.insert_or_assign(id, std::make_pair(ack.seq, now));
-        s.dedup_order.emplace_back(now, id);
-      }
+      s.msgs.push_back(Stored{msg.subject, msg.headers, msg.data, now});
+      if (!id.empty()) s.dedup.insert(std::string(id), ack.seq, now);
     }
     if (!msg.reply.empty()) {
       host_.route(msg.reply, core::BusMessage{msg.reply, "", {}, core::pub_ack_to_json(ack)});
@@ -204,10 +193,10 @@ void SimJetStream::pump(Consumer& c) {
   while (c.pending.size() < static_cast<std::size_t>(c.spec.max_ack_pending) &&
          c.next_seq <= s.last_seq) {
     const std::uint64_t seq = c.next_seq++;
-    auto m = s.msgs.find(seq);
-    if (m == s.msgs.end()) continue;
+    const Stored* m = s.find(seq);
+    if (m == nullptr) continue;
     if (!c.spec.filter_subject.empty() &&
-        !core::subject_matches(c.spec.filter_subject, m->second.subject)) {
+        !core::subject_matches(c.spec.filter_subject, m->subject)) {
       continue;
     }
     send(c, seq, c.pending[seq]);
@@ -216,7 +205,10 @@ void SimJetStream::pump(Consumer& c) {
 }
 
 void SimJetStream::send(Consumer& c, std::uint64_t seq, Pending& p) {
-  const Stored& m = streams_.at(c.spec.stream).msgs.at(seq);
+  const Stored* stored = streams_.at(c.spec.stream).find(seq);
+  if (stored == nullptr)  // only acknowledged messages are ever purged
+    throw std::logic_error(fmt::format("SimJetStream: pending message {} was purged", seq));
+  const Stored& m = *stored;
   ++p.delivery_count;
   p.deadline_us = clock_.now_us() + c.spec.ack_wait_us;
   const std::string reply =
@@ -254,9 +246,11 @@ std::vector<std::pair<std::uint64_t, core::BusMessage>> SimJetStream::stream_rea
   std::vector<std::pair<std::uint64_t, core::BusMessage>> out;
   auto it = streams_.find(name);
   if (it == streams_.end()) return out;
-  for (auto m = it->second.msgs.lower_bound(from_seq); m != it->second.msgs.end(); ++m)
-    out.push_back(
-        {m->first, core::BusMessage{m->second.subject, "", m->second.headers, m->second.data}});
+  const Stream& s = it->second;
+  for (std::uint64_t seq = std::max(from_seq, s.first_seq); seq <= s.last_seq; ++seq) {
+    const Stored& m = *s.find(seq);
+    out.push_back({seq, core::BusMessage{m.subject, "", m.headers, m.data}});
+  }
   return out;
 }
 
@@ -264,15 +258,21 @@ void SimJetStream::stream_visit(const std::string& name, std::uint64_t from_seq,
                                 const StoredVisitor& visit) const {
   auto it = streams_.find(name);
   if (it == streams_.end()) return;
-  for (auto m = it->second.msgs.lower_bound(from_seq); m != it->second.msgs.end(); ++m)
-    visit(m->first, m->second.subject, m->second.headers, m->second.data);
+  const Stream& s = it->second;
+  for (std::uint64_t seq = std::max(from_seq, s.first_seq); seq <= s.last_seq; ++seq) {
+    const Stored& m = *s.find(seq);
+    visit(seq, m.subject, m.headers, m.data);
+  }
 }
 
 void SimJetStream::stream_purge_below(const std::string& name, std::uint64_t seq) {
   auto it = streams_.find(name);
   if (it == streams_.end()) return;
-  auto& msgs = it->second.msgs;
-  msgs.erase(msgs.begin(), msgs.lower_bound(seq));
+  Stream& s = it->second;
+  while (!s.msgs.empty() && s.first_seq < seq) {
+    s.msgs.pop_front();
+    ++s.first_seq;
+  }
 }
 
 }  // namespace sim

@@ -12,12 +12,12 @@
 #include <functional>
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/jetstream.h"
 #include "core/ports/clock.h"
+#include "sim/detail/dedup_window.h"
 
 namespace sim {
 
@@ -63,11 +63,14 @@ class SimJetStream {
   };
   struct Stream {
     core::StreamSpec spec;
-    std::map<std::uint64_t, Stored> msgs;
+    // Sequences first_seq..last_seq, in order: appended at the back, purged from the front.
+    std::deque<Stored> msgs;
+    std::uint64_t first_seq = 1;
     std::uint64_t last_seq = 0;
-    // id -> seq, ts; only looked up, never iterated (so its order cannot reach the trace)
-    std::unordered_map<std::string, std::pair<std::uint64_t, std::int64_t>> dedup;
-    std::deque<std::pair<std::int64_t, std::string>> dedup_order;  // (ts, id), oldest first
+    const Stored* find(std::uint64_t seq) const {
+      return seq >= first_seq && seq <= last_seq ? &msgs[seq - first_seq] : nullptr;
+    }
+    detail::DedupWindow dedup;  // Nats-Msg-Id -> seq within spec.duplicate_window_us
   };
   struct Pending {
     std::int64_t deadline_us = 0;
@@ -91,7 +94,6 @@ class SimJetStream {
   void send(Consumer& c, std::uint64_t seq, Pending& p);
   void arm(Consumer& c);
   std::string stream_info_json(const Stream& s) const;
-  static void expire_dedup(Stream& s, std::int64_t now);
 
   core::Clock& clock_;
   Host host_;

@@ -379,6 +379,12 @@ void MockExchange::on_subscribe(std::function<void()> fn) {
 void MockExchange::drop_streams() {
   impl_->count_fault("stream_drop");
   impl_->hub.drop_all();
+  impl_->coinbase.drop_all();
+  impl_->kraken.drop_all();
+}
+
+std::uint64_t MockExchange::venue_messages_sent() const {
+  return impl_->coinbase.sent() + impl_->kraken.sent();
 }
 
 ExchangeModel& MockExchange::model() {

@@ -67,8 +67,11 @@ class MockExchange {
   /// a SUBSCRIBE, a Coinbase or Kraken channel and product): the mockex binary's
   /// --start-on-subscribe starts its replays from here.
   void on_subscribe(std::function<void()> fn);
-  /// Closes every market-stream session now (counted as a stream_drop fault).
+  /// Closes every market-stream session now, Binance, Coinbase and Kraken (counted as a
+  /// stream_drop fault).
   void drop_streams();
+  /// Websocket messages the Coinbase and Kraken feeds have sent to their sessions so far.
+  std::uint64_t venue_messages_sent() const;
 
   ExchangeModel& model();
   const MarketData& market() const;

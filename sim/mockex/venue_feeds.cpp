@@ -90,7 +90,15 @@ std::uint64_t VenueSessions::add(std::shared_ptr<core::WsSession> ws, OnText on_
 
 void VenueSessions::send(std::uint64_t id, std::string text) {
   const auto it = sessions_.find(id);
-  if (it != sessions_.end()) (void)it->second.ws->send_text(std::move(text));
+  if (it == sessions_.end()) return;
+  ++sent_;
+  (void)it->second.ws->send_text(std::move(text));
+}
+
+void VenueSessions::drop_all() {
+  auto sessions = std::move(sessions_);
+  sessions_.clear();
+  for (auto& [id, s] : sessions) s.ws->close(1001, "mockex: scripted disconnect");
 }
 
 std::vector<std::uint64_t> VenueSessions::subscribers(const std::string& channel,

@@ -62,6 +62,10 @@ class VenueSessions {
   /// Runs after every new subscription.
   void on_subscribe(std::function<void()> fn) { on_subscribe_ = std::move(fn); }
   std::uint64_t next_seq(std::uint64_t id);
+  /// Closes every session (a scripted disconnect).
+  void drop_all();
+  /// Messages sent to sessions so far, acks and market data alike.
+  std::uint64_t sent() const { return sent_; }
 
  private:
   struct Session {
@@ -71,6 +75,7 @@ class VenueSessions {
   };
   std::map<std::uint64_t, Session> sessions_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t sent_ = 0;
   std::function<void()> on_subscribe_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
@@ -80,6 +85,9 @@ class CoinbaseFeed {
   explicit CoinbaseFeed(core::Clock& clock) : clock_(clock) {}
   /// Runs after every new subscription.
   void on_subscribe(std::function<void()> fn) { sessions_.on_subscribe(std::move(fn)); }
+  /// Closes every session; messages sent to sessions so far (VenueSessions).
+  void drop_all() { sessions_.drop_all(); }
+  std::uint64_t sent() const { return sessions_.sent(); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_frame(const std::string& msg);
   /// nullopt when `path` is not a Coinbase REST path.
@@ -98,6 +106,9 @@ class KrakenFeed {
   explicit KrakenFeed(core::Clock& clock) : clock_(clock) {}
   /// Runs after every new subscription.
   void on_subscribe(std::function<void()> fn) { sessions_.on_subscribe(std::move(fn)); }
+  /// Closes every session; messages sent to sessions so far (VenueSessions).
+  void drop_all() { sessions_.drop_all(); }
+  std::uint64_t sent() const { return sessions_.sent(); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_v1_frame(const std::string& msg);
   std::optional<core::HttpResponse> handle_rest(const std::string& path, const std::string& query);

@@ -16,6 +16,7 @@
 #include "gateway/ticker_cache.h"
 #include "sim/mockex/server.h"
 #include "sim/replay/recording.h"
+#include "sim/workloads/venue_replay.h"
 
 namespace sim {
 namespace {
@@ -30,7 +31,7 @@ constexpr const char* kGatewaysIp = "198.51.100.7";
 constexpr const char* kParams =
     "recording, symbols, from, duration, loop_to, speed, instances, buffer_size, "
     "max_ticks_per_sec, poll_interval, max_undelivered, websocket, rate_limit_per_min, "
-    "exchange_weight_per_min, min_rest_ok, same_ip, stagger, max_exchange_429";
+    "exchange_weight_per_min, min_rest_ok, same_ip, stagger, max_exchange_429, exchange";
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -55,14 +56,6 @@ std::vector<std::string> wanted_streams(const std::vector<std::string>& symbols)
     out.push_back(lower(s) + "@bookTicker");
   }
   return out;
-}
-
-// The judged tick's msg id split into its prefix and number ("binance:BTCUSDT:trade:" 123).
-GatewayReplayTick judged_tick(const core::Tick& t) {
-  const std::string id = gateway::TickPublisher::msg_id(t);
-  const auto colon = id.rfind(':');
-  return {gateway::TickPublisher::subject("ticks", t), id.substr(0, colon + 1),
-          std::strtoull(id.c_str() + colon + 1, nullptr, 10)};
 }
 
 core::Status load_recording(const std::string& path, std::int64_t from_us,
@@ -109,19 +102,37 @@ core::Status load_recording(const std::string& path, std::int64_t from_us,
   return core::Status::ok();
 }
 
+core::Status load_venue(std::vector<std::string> recordings, bool symbols_set, std::int64_t from_us,
+                        std::optional<std::int64_t> duration_us, GatewayReplayParams& p) {
+  if (recordings.empty()) recordings = default_venue_recordings(p.exchange);
+  if (!symbols_set) p.symbols = default_venue_symbols(p.exchange);
+  p.recording = fmt::format("{}", fmt::join(recordings, ","));
+  auto venue = load_venue_replay(p.exchange, recordings, p.symbols, from_us, duration_us);
+  if (!venue) return venue.status();
+  p.venue_subscriptions = venue->subscriptions;
+  p.replay = ReplayLoop(std::move(venue->frames), std::move(venue->ticks), 0);
+  return core::Status::ok();
+}
+
 std::string gateway_host(const GatewayReplayParams& p, int i) {
   return p.instances == 1 ? std::string("gateway") : fmt::format("gateway-{}", i);
 }
 
 core::GatewayConfig gateway_config(const GatewayReplayParams& p) {
   core::GatewayConfig c;
-  auto& b = c.exchanges.binance;
-  b.symbols = p.symbols;
-  b.poll_interval_sec = p.poll_interval_sec;
-  b.websocket_enabled = p.websocket;
-  b.rate_limit_per_min = p.rate_limit_per_min;
-  b.rest_url = fmt::format("http://exchange:{}", kExchangePort);
-  b.ws_url = fmt::format("ws://exchange:{}", kExchangePort);
+  const bool binance = p.exchange == core::Exchange::kBinance;
+  c.exchanges.binance.enabled = binance;
+  auto& e = binance                                   ? c.exchanges.binance
+            : p.exchange == core::Exchange::kCoinbase ? c.exchanges.coinbase
+                                                      : c.exchanges.kraken;
+  e.enabled = true;
+  e.symbols = p.symbols;
+  e.poll_interval_sec = p.poll_interval_sec;
+  e.websocket_enabled = p.websocket;
+  e.rate_limit_per_min = p.rate_limit_per_min;
+  e.rest_url = fmt::format("http://exchange:{}", kExchangePort);
+  e.ws_url = fmt::format("ws://exchange:{}{}", kExchangePort,
+                         binance ? std::string_view() : venue_ws_path(p.exchange));
   c.performance.buffer_size = p.buffer_size;
   c.performance.max_ticks_per_sec = p.max_ticks_per_sec;
   return c;
@@ -171,7 +182,7 @@ class ExchangeHost final : public Process {
       : env_(env), params_(params), oracle_(oracle), server_(env.make_http_server()) {
     mockex::MockexConfig config;
     config.exchange_info_json = params.exchange_info_json;
-    config.symbols = params.symbols;
+    if (params.exchange == core::Exchange::kBinance) config.symbols = params.symbols;
     config.rate_limits.weight_per_minute = params.exchange_weight_per_min;
     if (params.same_ip) {
       for (int i = 1; i <= params.instances; ++i)
@@ -180,6 +191,7 @@ class ExchangeHost final : public Process {
     auto ex = mockex::MockExchange::create(env.clock, *server_, std::move(config));
     if (!ex) throw std::logic_error("gateway_replay: mockex: " + ex.status().message);
     exchange_ = std::move(*ex);
+    exchange_->on_subscribe([this] { ++venue_subscriptions_; });
     if (auto port = server_->listen("0.0.0.0", kExchangePort); !port)
       throw std::logic_error("gateway_replay: listen: " + port.status().message);
     wait_for_subscribers();
@@ -187,12 +199,22 @@ class ExchangeHost final : public Process {
   mockex::MockExchange& exchange() { return *exchange_; }
 
  private:
+  // Binance: every wanted stream has a subscriber; Coinbase, Kraken: the gateway made as many
+  // subscriptions as one connection makes.
+  bool subscribed() const {
+    if (!params_.websocket) return true;
+    if (params_.exchange != core::Exchange::kBinance)
+      return venue_subscriptions_ >= params_.venue_subscriptions;
+    const auto& wanted = wanted_streams(params_.symbols);
+    return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& s) {
+      return exchange_->streams().has_subscribers(s);
+    });
+  }
+
   void wait_for_subscribers() {
-    for (const auto& s : wanted_streams(params_.symbols)) {
-      if (params_.websocket && !exchange_->streams().has_subscribers(s)) {
-        env_.clock.call_after(kWaitUs, [this] { wait_for_subscribers(); });
-        return;
-      }
+    if (!subscribed()) {
+      env_.clock.call_after(kWaitUs, [this] { wait_for_subscribers(); });
+      return;
     }
     const std::size_t fed = oracle_.fed;
     start_us_ = env_.clock.now_us() - (fed ? params_.replay.offset_us(fed - 1) : 0);
@@ -205,16 +227,7 @@ class ExchangeHost final : public Process {
     const ReplayLoop& replay = params_.replay;
     for (; oracle_.fed < replay.frame_count() && replay.offset_us(oracle_.fed) <= now;
          ++oracle_.fed) {
-      const std::size_t frame = oracle_.fed;
-      if (exchange_->streams().has_subscribers(replay.stream(frame))) {
-        replay.for_each_tick(frame, [&](std::size_t i) {
-          oracle_.delivered[i] = true;
-          ++oracle_.expected;
-        });
-      } else {
-        ++oracle_.undelivered;
-      }
-      exchange_->feed({env_.clock.wall_us(), "binance.ws", "", replay.record(frame)});
+      feed_frame(oracle_.fed);
     }
     if (oracle_.fed == replay.frame_count()) {
       env_.world.event(env_.name, "replay_done").u64("frames", replay.frame_count());
@@ -223,9 +236,30 @@ class ExchangeHost final : public Process {
     env_.clock.call_after(replay.offset_us(oracle_.fed) - now, [this] { feed_due(); });
   }
 
+  // A Binance frame is delivered if its stream has a subscriber as it is fed; a Coinbase or
+  // Kraken frame if the venue feed sent it on (only frames with judged ticks count then).
+  void feed_frame(std::size_t frame) {
+    const ReplayLoop& replay = params_.replay;
+    const bool binance = params_.exchange == core::Exchange::kBinance;
+    const bool listened = binance && exchange_->streams().has_subscribers(replay.stream(frame));
+    const std::uint64_t sent = exchange_->venue_messages_sent();
+    exchange_->feed({env_.clock.wall_us(), std::string(venue_record_src(params_.exchange)), "",
+                     replay.record(frame)});
+    const bool delivered = binance ? listened : exchange_->venue_messages_sent() > sent;
+    bool judged = false;
+    replay.for_each_tick(frame, [&](std::size_t i) {
+      judged = true;
+      if (!delivered) return;
+      oracle_.delivered[i] = true;
+      ++oracle_.expected;
+    });
+    if (!delivered && (binance || judged)) ++oracle_.undelivered;
+  }
+
   HostEnv& env_;
   const GatewayReplayParams& params_;
   GatewayReplayOracle& oracle_;
+  std::size_t venue_subscriptions_ = 0;
   std::unique_ptr<core::HttpServer> server_;
   std::unique_ptr<mockex::MockExchange> exchange_;
   std::int64_t start_us_ = 0;
@@ -298,17 +332,31 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
   std::int64_t from_us = 0;
   std::optional<std::int64_t> duration_us;
   std::int64_t loop_to_us = 0;
+  std::vector<std::string> recordings;
+  bool symbols_set = false;
+  auto list = [](const std::string& value) {
+    std::vector<std::string> out;
+    std::stringstream ss(value);
+    for (std::string s; std::getline(ss, s, ',');) out.push_back(s);
+    return out;
+  };
   for (const auto& [key, value] : params) {
     if (key == "kind") continue;
     auto number = number_param(key, value, p);
     if (!number) return number.status();
     if (*number) continue;
-    if (key == "recording") {
-      p.recording = value;
+    if (key == "exchange") {
+      const auto e = core::parse_exchange(value);
+      if (!e)
+        return core::make_error(
+            core::Errc::kConfig,
+            "workload.exchange: expected binance, coinbase or kraken, got \"{}\"", value);
+      p.exchange = *e;
+    } else if (key == "recording") {
+      recordings = list(value);
     } else if (key == "symbols") {
-      p.symbols.clear();
-      std::stringstream ss(value);
-      for (std::string s; std::getline(ss, s, ',');) p.symbols.push_back(s);
+      p.symbols = list(value);
+      symbols_set = true;
     } else if (key == "from" || key == "duration" || key == "poll_interval" || key == "stagger" ||
                key == "loop_to") {
       auto d = duration_param(key, value);
@@ -328,8 +376,17 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
       mockex::read_exchange_info_recording(std::string(mockex::kDefaultExchangeInfoRecording));
   if (!info) return core::make_error(core::Errc::kConfig, "workload: {}", info.status().message);
   p.exchange_info_json = std::move(*info);
-  if (core::Status s = load_recording(p.recording, from_us, duration_us, loop_to_us, p); !s)
+  if (p.exchange == core::Exchange::kBinance) {
+    if (!recordings.empty()) p.recording = recordings.front();
+    if (core::Status s = load_recording(p.recording, from_us, duration_us, loop_to_us, p); !s)
+      return s;
+  } else if (loop_to_us > 0) {
+    return core::make_error(core::Errc::kConfig,
+                            "workload.loop_to: looping needs exchange binance, got {}",
+                            core::exchange_name(p.exchange));
+  } else if (core::Status s = load_venue(recordings, symbols_set, from_us, duration_us, p); !s) {
     return s;
+  }
   p.replay.scale(p.speed);
   return p;
 }

@@ -1,7 +1,13 @@
 /// @file sim/workloads/gateway_replay.h
 /// @brief The `gateway_replay` workload: the REAL gateway::GatewayService against the REAL
-/// mock exchange (sim::mockex::MockExchange), fed a Binance recording in virtual time, judged
-/// on what the world's JetStream stream TICKS stores.
+/// mock exchange (sim::mockex::MockExchange), fed a Binance, Coinbase or Kraken recording in
+/// virtual time, judged on what the world's JetStream stream TICKS stores.
+///
+/// `exchange: coinbase|kraken` enables only that venue in the gateway (websocket at
+/// `/coinbase`, `/kraken/v2`) and feeds the venue's recorded frames (`recording`: a
+/// comma-separated list, merged by time); the reference and what is judged there (trades
+/// only) are in venue_replay.h. A venue frame counts as delivered when the venue feed sent it
+/// to a session; the replay starts once the gateway made its subscriptions. No `loop_to`.
 ///
 /// Host `exchange` runs MockExchange on port 8080 and, once every websocket stream the gateway
 /// needs has a subscriber, feeds it the recording's `binance.ws` frames of `symbols` at their
@@ -29,13 +35,14 @@
 ///
 /// | param | meaning | default |
 /// |---|---|---|
-/// | recording | Binance recording (from the working directory) | fixtures/binance/BTCUSDT_.. |
-/// | symbols | comma-separated, as configured in the gateway | BTCUSDT |
-/// | from, duration | the slice of the recording replayed (durations into it) | 0s, all |
-/// | loop_to | replay the slice looped until this much recording time (replay_loop.h says how ids
-/// and times are shifted; divided by speed like every offset), e.g. 24h | 0: play once | | speed |
-/// replay speed factor | 1 | | instances | gateway hosts | 1 | | buffer_size, max_ticks_per_sec |
-/// the gateway's performance.* | 5000, 10000 | | poll_interval |
+/// | exchange | binance, coinbase or kraken | binance |
+/// | recording | recording(s) (from the working directory) | fixtures/<exchange>/.. |
+/// | symbols | comma-separated, as configured in the gateway | BTCUSDT; BTC-USD,ETH-USD;
+/// XMRUSD,SCEUR | | from, duration | the slice of the recording replayed (durations into it) | 0s,
+/// all | | loop_to | replay the slice looped until this much recording time (replay_loop.h says how
+/// ids and times are shifted; divided by speed like every offset), e.g. 24h | 0: play once | |
+/// speed | replay speed factor | 1 | | instances | gateway hosts | 1 | | buffer_size,
+/// max_ticks_per_sec | the gateway's performance.* | 5000, 10000 | | poll_interval |
 /// exchanges.binance.poll_interval_sec | 60s | | websocket | exchanges.binance.websocket_enabled |
 /// true | | rate_limit_per_min | exchanges.binance.rate_limit_per_min | 1200 | |
 /// exchange_weight_per_min | the exchange's weight limit per IP | 6000 | | same_ip | every gateway
@@ -54,13 +61,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/types.h"
 #include "sim/workload.h"
 #include "sim/workloads/replay_loop.h"
 
 namespace sim {
 
 struct GatewayReplayParams {
-  std::string recording;
+  core::Exchange exchange = core::Exchange::kBinance;
+  std::string recording;  // comma-separated for Coinbase and Kraken
   std::vector<std::string> symbols;
   ReplayLoop replay;  // the frames fed and the judged ticks, in recording order
   std::string exchange_info_json;
@@ -77,6 +86,7 @@ struct GatewayReplayParams {
   std::uint64_t max_exchange_429 = 0;
   bool same_ip = true;
   std::int64_t stagger_us = 0;
+  std::size_t venue_subscriptions = 0;  // Coinbase, Kraken: subscriptions of one connection
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.
