@@ -244,6 +244,16 @@ int Decimal::compare(const Decimal& a, const Decimal& b) {
   const int sign_a = (a.mantissa_ > 0) - (a.mantissa_ < 0);
   const int sign_b = (b.mantissa_ > 0) - (b.mantissa_ < 0);
   if (sign_a != sign_b) return sign_a < sign_b ? -1 : 1;
+  // Prices and quantities fit 64 bits: aligned by a multiplication (below 2^63 * 10^18, no
+  // overflow), not by the 128-bit divisions below, library calls that dominated book updates.
+  constexpr M kSmall = M(1) << 63;
+  if (a.mantissa_ > -kSmall && a.mantissa_ < kSmall && b.mantissa_ > -kSmall &&
+      b.mantissa_ < kSmall) {
+    const int aligned = std::max(a.scale_, b.scale_);
+    const M x = a.mantissa_ * kPow10[aligned - a.scale_];
+    const M y = b.mantissa_ * kPow10[aligned - b.scale_];
+    return (x > y) - (x < y);
+  }
   // Integer parts first, then fractions aligned (each < 10^18, so aligned < 10^36).
   const M int_a = a.mantissa_ / kPow10[a.scale_], int_b = b.mantissa_ / kPow10[b.scale_];
   if (int_a != int_b) return int_a < int_b ? -1 : 1;

@@ -122,22 +122,59 @@ std::string pub_ack_to_json(const PubAck& ack) {
 
 namespace {
 
-// The server's usual ack, `{"seq":N,"stream":"S"}` with an optional leading
-// `"duplicate":true,` (pub_ack_to_json's text), read without a json tree; nullopt otherwise.
+// A PubAck as servers write it, `{"stream":"S", "seq":N}` plus optional `"duplicate": true`
+// and `"domain":"D"` (nats-server: keys in that order, a space after some separators;
+// pub_ack_to_json: sorted, no spaces), read without a json tree: one arrives per published
+// tick. nullopt for anything else (an error answer, escapes, other keys): the caller parses.
 std::optional<PubAck> plain_pub_ack(std::string_view text) {
-  constexpr std::string_view kDup = R"({"duplicate":true,"seq":)";
-  constexpr std::string_view kSeq = R"({"seq":)";
-  constexpr std::string_view kStream = R"(,"stream":")";
-  PubAck ack{"", 0, text.starts_with(kDup)};
-  std::size_t at = ack.duplicate ? kDup.size() : kSeq.size();
-  if (!ack.duplicate && !text.starts_with(kSeq)) return std::nullopt;
-  const auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), ack.seq);
-  if (ec != std::errc()) return std::nullopt;
-  at = static_cast<std::size_t>(end - text.data());
-  if (text.substr(at, kStream.size()) != kStream || !text.ends_with("\"}")) return std::nullopt;
-  const std::string_view stream = text.substr(at + kStream.size());
-  ack.stream = std::string(stream.substr(0, stream.size() - 2));
-  if (ack.stream.find_first_of("\"\\") != std::string::npos) return std::nullopt;
+  std::size_t at = 0;
+  const auto skip_space = [&] {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n')) ++at;
+  };
+  const auto take = [&](char c) {
+    skip_space();
+    if (at >= text.size() || text[at] != c) return false;
+    ++at;
+    return true;
+  };
+  // A string without escapes, after its opening quote.
+  const auto string_value = [&]() -> std::optional<std::string_view> {
+    const auto close = text.find_first_of("\"\\", at);
+    if (close == std::string_view::npos || text[close] != '"') return std::nullopt;
+    const std::string_view value = text.substr(at, close - at);
+    at = close + 1;
+    return value;
+  };
+  PubAck ack;
+  bool have_stream = false, have_seq = false;
+  if (!take('{')) return std::nullopt;
+  do {
+    if (!take('"')) return std::nullopt;
+    const auto key = string_value();
+    if (!key || !take(':')) return std::nullopt;
+    skip_space();
+    if (*key == "stream" || *key == "domain") {
+      if (!take('"')) return std::nullopt;
+      const auto value = string_value();
+      if (!value) return std::nullopt;
+      if (*key == "stream") ack.stream = std::string(*value), have_stream = true;
+    } else if (*key == "seq") {
+      const auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), ack.seq);
+      if (ec != std::errc()) return std::nullopt;
+      at = static_cast<std::size_t>(end - text.data());
+      have_seq = true;
+    } else if (*key == "duplicate" && text.substr(at).starts_with("true")) {
+      ack.duplicate = true;
+      at += 4;
+    } else if (*key == "duplicate" && text.substr(at).starts_with("false")) {
+      at += 5;
+    } else {
+      return std::nullopt;
+    }
+  } while (take(','));
+  if (!take('}')) return std::nullopt;
+  skip_space();
+  if (at != text.size() || !have_stream || !have_seq) return std::nullopt;
   return ack;
 }
 

@@ -1,6 +1,7 @@
 #include "core/js_publisher.h"
 
 #include <charconv>
+#include <iterator>
 
 namespace core {
 
@@ -87,8 +88,9 @@ void JsPublisher::pump() {
   while (next_send_ < queue_.size() && next_send_ < options_.max_in_flight) {
     Entry& e = queue_[next_send_];
     if (!e.acked) {
-      const std::string reply = fmt::format("{}.{}", inbox_, e.id);
-      if (Status s = bus_.publish(e.subject, e.data, e.headers, reply); !s) {
+      reply_.assign(inbox_).push_back('.');
+      fmt::format_to(std::back_inserter(reply_), "{}", e.id);
+      if (Status s = bus_.publish(e.subject, e.data, e.headers, reply_); !s) {
         rewind(options_.retry_delay_us);  // the bus lost its connection under us
         return;
       }

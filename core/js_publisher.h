@@ -79,6 +79,7 @@ class JsPublisher {
   Clock& clock_;
   OutboxOptions options_;
   std::string inbox_;
+  std::string reply_;  // pump's reply subject, reused (one per message sent)
   SubscriptionId sub_ = 0;
   StateHandlerId state_handler_ = 0;
   std::deque<Entry> queue_;    // front: the oldest unacknowledged message

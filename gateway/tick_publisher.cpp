@@ -21,6 +21,10 @@ TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::
   if (options_.jetstream) {
     core::OutboxOptions outbox;
     outbox.capacity = options_.buffer_size;
+    // Everything queued may be on the wire: with JsPublisher's default 512, the PubAck round
+    // trip (milliseconds while nats-server stores a burst) capped a max-speed feed near
+    // 512 / RTT and the rest overflowed the outbox. Resends after a rewind are deduplicated.
+    outbox.max_in_flight = options_.buffer_size;
     outbox_ = std::make_unique<core::JsPublisher>(bus_, clock_, outbox);
   }
 }

@@ -19,6 +19,7 @@
 
 #include "net/asio_clock.h"
 #include "net/detail/beast_util.h"
+#include "net/detail/coalescing_stream.h"
 #include "net/detail/ws_pump.h"
 
 namespace net {
@@ -160,7 +161,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void upgrade(Request req) {
-    auto ws = std::make_shared<detail::WsPump<Stream>>(std::move(stream_));
+    // Coalesced writes: a feed's burst of frames leaves in one socket write, not one each.
+    auto ws =
+        std::make_shared<detail::WsPump<detail::CoalescingStream<Stream>>>(std::move(stream_));
     ws->set_remote(remote_);
     beast::get_lowest_layer(ws->stream()).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);

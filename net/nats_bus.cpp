@@ -8,6 +8,8 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include <nats/nats.h>
 
@@ -43,13 +45,18 @@ core::Status nats_error(natsStatus s, std::string_view what) {
                           nats_GetLastError(nullptr));
 }
 
-core::BusMessage copy_message(natsMsg* msg) {
-  core::BusMessage m;
+/// Copies `msg` into `m`, reusing the capacity of its strings.
+void copy_message(natsMsg* msg, core::BusMessage& m) {
   m.subject = natsMsg_GetSubject(msg);
-  if (const char* reply = natsMsg_GetReply(msg)) m.reply = reply;
-  if (const char* data = natsMsg_GetData(msg)) {
+  if (const char* reply = natsMsg_GetReply(msg))
+    m.reply = reply;
+  else
+    m.reply.clear();
+  if (const char* data = natsMsg_GetData(msg))
     m.data.assign(data, static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-  }
+  else
+    m.data.clear();
+  m.headers.clear();
   const char** keys = nullptr;
   int key_count = 0;
   if (natsMsgHeader_Keys(msg, &keys, &key_count) == NATS_OK) {
@@ -64,7 +71,6 @@ core::BusMessage copy_message(natsMsg* msg) {
   }
   std::stable_sort(m.headers.begin(), m.headers.end(),
                    [](const core::Header& a, const core::Header& b) { return a.name < b.name; });
-  return m;
 }
 
 }  // namespace
@@ -102,6 +108,7 @@ struct NatsBus::Impl {
   std::string inbox_base;
   std::uint64_t next_inbox = 1;
   std::string subject_buf;  // publish's NUL-terminated subject, reused
+  std::string reply_buf;    // ... and reply
   bool connected = false;   // as seen by the loop
   bool ever_connected = false;
   struct Sub {
@@ -117,18 +124,78 @@ struct NatsBus::Impl {
   core::StateHandlerId next_handler = 1;
   std::map<core::StateHandlerId, std::function<void(BusState)>> handlers;
 
-  // Called from nats.c threads. `from` tells events of a connection already replaced apart.
-  void post_state(BusState state, natsConnection* from) {
-    clock.post([this, alive = alive, state, from] {
-      if (*alive && from == nc) handle_state(state);
-    });
+  // What nats.c threads hand to the loop, in arrival order. One post wakes the loop per
+  // batch, not per message: at tens of thousands of PubAcks a second, a post (allocation,
+  // lock, wake-up) per message cost the gateway more than the rest of the tick path.
+  struct Event {
+    core::SubscriptionId sub = 0;  // 0: a state change
+    BusState state = BusState::kConnected;
+    natsConnection* from = nullptr;  // tells events of a connection already replaced apart
+    natsMsg* msg = nullptr;          // owned; copied and destroyed on the loop
+  };
+  std::mutex mailbox_mu;
+  std::vector<Event> mailbox;   // under mailbox_mu
+  std::vector<Event> draining;  // loop-only
+  std::vector<natsMsg*> spent;  // loop-only: messages to destroy together, see release()
+  core::BusMessage delivered;   // loop-only: the message being handed over, reused
+
+  // Called from nats.c threads (and from the loop for a synchronous connect).
+  void post_state(BusState state, natsConnection* from) { enqueue(Event{0, state, from, nullptr}); }
+  void post_message(core::SubscriptionId id, natsMsg* msg) {
+    enqueue(Event{id, BusState::kConnected, nullptr, msg});
   }
-  void post_message(core::SubscriptionId id, core::BusMessage m) {
-    clock.post([this, alive = alive, id, m = std::move(m)] {
-      if (!*alive) return;
-      auto it = subs.find(id);
-      if (it != subs.end()) it->second.on_message(m);
-    });
+  void enqueue(Event event) {
+    bool first = false;
+    {
+      std::lock_guard lock(mailbox_mu);
+      first = mailbox.empty();
+      mailbox.push_back(event);
+    }
+    if (first)
+      clock.post([this, alive = alive] {
+        if (*alive) drain();
+      });
+  }
+  void drain() {
+    {
+      std::lock_guard lock(mailbox_mu);
+      draining.swap(mailbox);
+    }
+    const std::shared_ptr<bool> token = alive;
+    for (Event& e : draining) {
+      if (e.sub == 0) {
+        if (e.from == nc) handle_state(e.state);
+      } else {
+        copy_message(e.msg, delivered);
+        spent.push_back(std::exchange(e.msg, nullptr));
+        if (auto it = subs.find(e.sub); it != subs.end()) it->second.on_message(delivered);
+      }
+      if (!*token) return;  // a handler destroyed the bus: touch nothing of it
+    }
+    draining.clear();
+    release();
+  }
+  // nats.c frees every natsMsg on its garbage-collector thread, waking it when idle: one
+  // wake-up (and context switch) per message unless they are handed over together.
+  void defer_destroy(natsMsg* msg) {
+    if (spent.empty())
+      clock.post([this, alive = alive] {
+        if (*alive) release();
+      });
+    spent.push_back(msg);
+  }
+  void release() {
+    for (natsMsg* m : spent) natsMsg_Destroy(m);
+    spent.clear();
+  }
+  // Whatever the loop did not get to (the bus is going away).
+  void discard_undelivered() {
+    std::lock_guard lock(mailbox_mu);
+    for (auto* list : {&mailbox, &draining})
+      for (Event& e : *list) natsMsg_Destroy(std::exchange(e.msg, nullptr));
+    mailbox.clear();
+    draining.clear();
+    release();
   }
 
   void handle_state(BusState state) {
@@ -233,9 +300,7 @@ void on_closed(natsConnection* nc, void* closure) {
 
 void on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* ctx = static_cast<SubCtx*>(closure);
-  core::BusMessage m = copy_message(msg);
-  natsMsg_Destroy(msg);
-  ctx->bridge->impl->post_message(ctx->id, std::move(m));
+  ctx->bridge->impl->post_message(ctx->id, msg);
 }
 
 }  // namespace
@@ -287,6 +352,7 @@ NatsBus::~NatsBus() {
                           [&] { return im.bridge.closed_count >= im.started; });
   }
   for (auto& [id, sub] : im.subs) natsSubscription_Destroy(sub.sub);
+  im.discard_undelivered();
   natsConnection_Destroy(im.nc);
   natsOptions_Destroy(im.opts);
 }
@@ -309,14 +375,14 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
     s = natsConnection_Publish(im.nc, subj, data.data(), static_cast<int>(data.size()));
   } else {
     natsMsg* msg = nullptr;
-    const std::string rep(reply);
-    s = natsMsg_Create(&msg, subj, rep.empty() ? nullptr : rep.c_str(), data.data(),
+    im.reply_buf.assign(reply);
+    s = natsMsg_Create(&msg, subj, reply.empty() ? nullptr : im.reply_buf.c_str(), data.data(),
                        static_cast<int>(data.size()));
     for (const core::Header& h : headers) {
       if (s == NATS_OK) s = natsMsgHeader_Add(msg, h.name.c_str(), h.value.c_str());
     }
     if (s == NATS_OK) s = natsConnection_PublishMsg(im.nc, msg);
-    natsMsg_Destroy(msg);
+    if (msg != nullptr) im.defer_destroy(msg);
   }
   return s == NATS_OK ? core::Status::ok()
                       : nats_error(s, fmt::format("publish to {}", im.subject_buf));

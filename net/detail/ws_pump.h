@@ -14,7 +14,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -125,9 +124,11 @@ class WsPump final : public core::WsSession,
     if (ec == websocket::error::closed) return finish_with_reason();
     if (ec && close_sent_) return;  // our close handshake reports the end
     if (ec) return fail(ec.message());
-    std::string text = beast::buffers_to_string(buffer_.data());
+    // One reused string per session: a fresh one per frame was an allocation per tick.
+    const auto data = buffer_.data();
+    text_.assign(static_cast<const char*>(data.data()), data.size());
     buffer_.consume(buffer_.size());
-    if (on_message_ && state_ == State::kOpen) on_message_(text);
+    if (on_message_ && state_ == State::kOpen) on_message_(text_);
     if (state_ == State::kOpen) read_next();
   }
 
@@ -177,6 +178,7 @@ class WsPump final : public core::WsSession,
 
   websocket::stream<NextLayer> ws_;
   beast::flat_buffer buffer_;
+  std::string text_;  // the message handed to on_message_
   std::deque<std::string> outbox_;
   std::optional<websocket::close_reason> close_request_;
   bool writing_ = false;

@@ -103,7 +103,14 @@ class OrderBook {
   std::vector<Match> apply_trade(const Decimal& price, const Decimal& qty, Side taker_side);
 
  private:
-  using Levels = std::map<Decimal, Level>;
+  /// Decimal's order with the common case inline: one symbol's prices share a scale, and a
+  /// map lookup compares a dozen times per recorded depth level.
+  struct PriceLess {
+    bool operator()(const Decimal& a, const Decimal& b) const {
+      return a.scale() == b.scale() ? a.mantissa() < b.mantissa() : a < b;
+    }
+  };
+  using Levels = std::map<Decimal, Level, PriceLess>;
   Levels& levels(Side side) { return side == Side::kBuy ? bids_ : asks_; }
   const Levels& levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
   std::vector<Match> cross_resting();

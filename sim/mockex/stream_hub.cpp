@@ -89,11 +89,15 @@ void StreamHub::publish(std::string_view stream, std::string_view payload) {
     if (count_fault_) count_fault_("stream_gap");
     return;
   }
-  const std::set<std::uint64_t> ids = it->second;  // a drop below may change the index
+  // A copy, since a drop below may change the index; into a reused vector, since a set copy
+  // per frame was an allocation per subscriber per frame.
+  std::vector<std::uint64_t> ids = std::move(fanout_);
+  ids.assign(it->second.begin(), it->second.end());
   for (const std::uint64_t id : ids) {
     const auto s = sessions_.find(id);
     if (s != sessions_.end()) send(s->second, id, stream, payload);
   }
+  fanout_ = std::move(ids);
 }
 
 bool StreamHub::has_subscribers(std::string_view stream) const {

@@ -84,6 +84,7 @@ class StreamHub {
   std::map<std::uint64_t, Session> sessions_;
   std::map<std::string, std::set<std::uint64_t>, std::less<>> by_stream_;
   std::uint64_t next_id_ = 1;
+  std::vector<std::uint64_t> fanout_;  // publish's scratch copy of a stream's sessions
   std::uint64_t frames_sent_ = 0;
   std::uint64_t drop_at_frames_ = 0;  // 0 = off
   core::Clock* clock_ = nullptr;

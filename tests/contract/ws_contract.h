@@ -97,6 +97,39 @@ TEMPLATE_TEST_CASE("Server-initiated WebSocket close gives the client its code a
   CHECK(ws->send_text("x").code == core::Errc::kUnavailable);
 }
 
+TEMPLATE_TEST_CASE(
+    "A burst of frames then a close reaches the client as every frame in order, then the close",
+    T26_HTTP_TAGS, T26_HTTP_WORLDS) {
+  // The net server coalesces a burst into few socket writes (net/detail/coalescing_stream.h):
+  // still one message per frame, sizes from 1 byte to 70 KiB, and the close after them all.
+  constexpr int kFrames = 3000;
+  const auto frame = [](int i) {
+    return std::to_string(i) + ":" +
+           std::string(static_cast<std::size_t>(i % 50 == 0 ? 70'000 : i % 300), 'x');
+  };
+  TestType world;
+  auto server = world.make_server(core::HttpServerOptions{});
+  WsLog server_log;
+  server->set_ws_handler([&](const core::HttpRequest&, std::shared_ptr<core::WsSession> s) {
+    record_session(*s, server_log);
+    for (int i = 0; i < kFrames; ++i) CHECK(s->send_text(frame(i)).is_ok());
+    s->close(4002, "burst done");
+  });
+  const std::uint16_t port = start(world, *server);
+  auto ws = world.make_ws_client();
+  WsLog client_log;
+  ws->connect(ws_url(world, port, "/ws"), record_into(client_log));
+  REQUIRE(
+      world.clock().run_until([&] { return client_log.closed && server_log.closed; }, kDeadlineUs));
+  REQUIRE(client_log.texts.size() == kFrames);
+  int mismatched = 0;
+  for (int i = 0; i < kFrames; ++i) mismatched += client_log.texts[i] != frame(i);
+  CHECK(mismatched == 0);
+  CHECK(client_log.closed->first == 4002);
+  CHECK(client_log.closed->second == "burst done");
+  CHECK(server_log.closed->first == 4002);
+}
+
 TEMPLATE_TEST_CASE("Client-initiated WebSocket close reaches the server's on_close", T26_HTTP_TAGS,
                    T26_HTTP_WORLDS) {
   TestType world;

@@ -106,7 +106,7 @@ struct MockExchange::Impl {
   void on_binance_frame(std::string_view stream, std::string_view payload);
   void on_trade_frame(const std::string& symbol, std::string_view kind, const FlatJson& data);
   void on_book_ticker_frame(const std::string& symbol, const FlatJson& data);
-  void on_depth_frame(const std::string& symbol, const nlohmann::json& data);
+  void on_depth_frame(std::string_view payload);
   void on_depth_snapshot(const std::string& symbol, const nlohmann::json& body);
   void publish_derived(const std::string& symbol, const TradeTick& trade, std::int64_t event_ms);
 

@@ -1,0 +1,125 @@
+/// @file net/detail/coalescing_stream.h
+/// @brief Private to net/: `CoalescingStream<Stream>`, the layer under a server websocket
+/// that turns the frames written while a socket write is in flight into one write.
+///
+/// Beast writes each websocket message (and ping, pong, close) with its own socket write.
+/// Under this layer a write is copied into a pending buffer and reported done at once; the
+/// buffer goes to the socket whenever no write is in flight, so the first frame after a quiet
+/// spell leaves at once and frames queued behind a write leave together. Beast still frames
+/// every message itself (clients see the same messages, control frames included, in order).
+/// The first socket error fails every later write. Teardown (the end of the close
+/// handshake) waits for the pending bytes, so the close frame is sent before the shutdown.
+/// Nothing is bounded here that was not before: the session's queue moves here when the
+/// peer reads slowly. Loop thread only, like the stream it wraps.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/role.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+
+namespace net::detail {
+
+template <class Stream>
+class CoalescingStream {
+ public:
+  using executor_type = typename Stream::executor_type;
+  using next_layer_type = Stream;
+
+  template <class... Args>
+  explicit CoalescingStream(Args&&... args) : next_(std::forward<Args>(args)...) {
+    shared_->owner = this;
+  }
+  ~CoalescingStream() { shared_->owner = nullptr; }
+  CoalescingStream(const CoalescingStream&) = delete;
+  CoalescingStream& operator=(const CoalescingStream&) = delete;
+
+  executor_type get_executor() { return next_.get_executor(); }
+  Stream& next_layer() { return next_; }
+  const Stream& next_layer() const { return next_; }
+
+  template <class Buffers, class Handler>
+  auto async_read_some(const Buffers& buffers, Handler&& handler) {
+    return next_.async_read_some(buffers, std::forward<Handler>(handler));
+  }
+
+  template <class Buffers, class Handler>
+  auto async_write_some(const Buffers& buffers, Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(boost::beast::error_code, std::size_t)>(
+        [this](auto done, const Buffers& data) {
+          const boost::beast::error_code ec = shared_->error;
+          std::size_t n = 0;
+          if (!ec) {
+            for (const auto b : boost::beast::buffers_range_ref(data))
+              shared_->pending.append(static_cast<const char*>(b.data()), b.size());
+            n = boost::asio::buffer_size(data);
+            flush();
+          }
+          boost::asio::post(get_executor(),
+                            boost::beast::bind_front_handler(std::move(done), ec, n));
+        },
+        handler, buffers);
+  }
+
+  /// Runs `fn` once nothing is pending or in flight (at once if so already); dropped if this
+  /// layer is destroyed first.
+  void when_flushed(std::function<void()> fn) {
+    if (!shared_->flushing) return fn();
+    shared_->on_flushed.push_back(std::move(fn));
+  }
+
+ private:
+  struct Shared {
+    CoalescingStream* owner = nullptr;  // null once the layer is gone
+    std::string pending;                // written, not yet handed to the socket
+    std::string in_flight;              // handed to the socket
+    bool flushing = false;
+    boost::beast::error_code error;
+    std::vector<std::function<void()>> on_flushed;
+  };
+
+  void flush() {
+    Shared& s = *shared_;
+    if (s.flushing || s.pending.empty()) return;
+    s.flushing = true;
+    s.in_flight.swap(s.pending);
+    boost::asio::async_write(next_, boost::asio::buffer(s.in_flight),
+                             [shared = shared_](boost::beast::error_code ec, std::size_t) {
+                               shared->flushing = false;
+                               shared->in_flight.clear();
+                               if (ec && !shared->error) shared->error = ec;
+                               if (shared->owner == nullptr) return;
+                               if (!ec) shared->owner->flush();
+                               if (shared->flushing) return;
+                               for (auto& fn : std::exchange(shared->on_flushed, {})) fn();
+                             });
+  }
+
+  Stream next_;
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+};
+
+/// The websocket close handshake's last step: the socket's shutdown, after the pending bytes.
+template <class Stream, class TeardownHandler>
+void async_teardown(boost::beast::role_type role, CoalescingStream<Stream>& stream,
+                    TeardownHandler&& handler) {
+  auto shared_handler =
+      std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
+  stream.when_flushed([&stream, role, shared_handler] {
+    using boost::beast::websocket::async_teardown;
+    async_teardown(role, stream.next_layer(), std::move(*shared_handler));
+  });
+}
+
+}  // namespace net::detail
