@@ -105,6 +105,22 @@ RateBudget::RateBudget(core::Clock& clock, core::metrics::Registry& metrics,
   if (limit_ < 1) throw std::invalid_argument("RateBudget: headroom leaves no weight");
 }
 
+core::Status RateBudget::set_exchange_limit(std::int64_t exchange_limit_per_window) {
+  RateBudgetOptions o = options_;
+  o.exchange_limit_per_window = exchange_limit_per_window;
+  const std::int64_t cap = exchange_cap(o);
+  const std::int64_t limit = cap > 0 ? std::min(o.limit_per_window, cap) : o.limit_per_window;
+  if (exchange_limit_per_window < 1 || limit < 1)
+    return core::make_error(core::Errc::kInvalidArgument,
+                            "{} exchange limit {} per window leaves no weight", options_.exchange,
+                            exchange_limit_per_window);
+  options_ = std::move(o);
+  exchange_cap_ = cap;
+  limit_ = limit;
+  pump();
+  return core::Status::ok();
+}
+
 RateBudget::~RateBudget() {
   if (timer_pending_) clock_.cancel(timer_);
 }

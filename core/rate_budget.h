@@ -37,7 +37,8 @@
 /// |---|---|---|
 /// | exchange | exchanges.<name> | "" (required) |
 /// | limit_per_window | gateway: exchanges.<name>.rate_limit_per_min | 1200 |
-/// | exchange_limit_per_window | (known per exchange: Binance 6000 weight; 0 = unknown) | 0 |
+/// | exchange_limit_per_window | (known per exchange: Binance 6000 weight, then what its
+/// exchangeInfo `rateLimits` say, via set_exchange_limit(); 0 = unknown) | 0 |
 /// | headroom_ratio | | 0.1 |
 /// | window_ms | | 60000 |
 /// | used_header | | X-MBX-USED-WEIGHT-1M |
@@ -103,6 +104,10 @@ class RateBudget {
   /// window may count that window, so it does not bind the current one.
   void observe(const core::HttpResponse& response, std::int64_t sent_wall_us = -1);
 
+  /// The exchange's own limit per window became known (e.g. exchangeInfo `rateLimits`): the
+  /// budget grants at most min(limit_per_window, exchange_limit_per_window x (1 - headroom))
+  /// from now on, waiters included. kInvalidArgument (budget unchanged) when that is < 1.
+  core::Status set_exchange_limit(std::int64_t exchange_limit_per_window);
   /// The weight per window this budget grants at most.
   std::int64_t limit() const { return limit_; }
   /// False while a shared budget runs on its local fallback.
