@@ -109,14 +109,17 @@ core::Status RateBudget::set_exchange_limit(std::int64_t exchange_limit_per_wind
   RateBudgetOptions o = options_;
   o.exchange_limit_per_window = exchange_limit_per_window;
   const std::int64_t cap = exchange_cap(o);
-  const std::int64_t limit = cap > 0 ? std::min(o.limit_per_window, cap) : o.limit_per_window;
-  if (exchange_limit_per_window < 1 || limit < 1)
+  if (cap < 1)
     return core::make_error(core::Errc::kInvalidArgument,
                             "{} exchange limit {} per window leaves no weight", options_.exchange,
                             exchange_limit_per_window);
   options_ = std::move(o);
   exchange_cap_ = cap;
-  limit_ = limit;
+  limit_ = std::min(options_.limit_per_window, cap);
+  if (timer_pending_) {  // the front's wait was worked out with the old limit
+    clock_.cancel(timer_);
+    timer_pending_ = false;
+  }
   pump();
   return core::Status::ok();
 }
