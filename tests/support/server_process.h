@@ -45,8 +45,9 @@ class ServerProcess {
   void start();
   /// SIGKILL and reap: the crash the Bus contract survives.
   void kill9();
-  /// SIGTERM, wait up to `grace` for exit, then SIGKILL.
-  void terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+  /// SIGTERM, wait up to `grace` for exit, then SIGKILL. Returns the exit code, or -1 when
+  /// it ended by a signal (the SIGKILL included) or was not running.
+  int terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
   bool running() const { return pid_ > 0; }
   int pid() const { return pid_; }
   /// The last `max_bytes` of the server's output, for failure messages.
