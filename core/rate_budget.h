@@ -51,7 +51,7 @@
 /// Metrics (label exchange, and limit when limit_name is set), named after metric_prefix:
 /// <prefix>_exchange_weight_used (gauge, from the header), <prefix>_exchange_429_total,
 /// <prefix>_exchange_418_total, <prefix>_rest_budget_wait_total (requests that had to wait),
-/// <prefix>_rate_budget_fallback_total.
+/// <prefix>_rate_budget_fallback_total, <prefix>_rest_budget_limit (gauge: limit()).
 ///
 /// Runs on the shard's loop. `granted` always runs later on the loop, never inside acquire.
 /// Destroying the budget drops the waiters without calling them.
@@ -168,6 +168,7 @@ class RateBudget {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
   core::metrics::Gauge& weight_used_;
+  core::metrics::Gauge& limit_gauge_;
   core::metrics::Counter& got_429_;
   core::metrics::Counter& got_418_;
   core::metrics::Counter& waits_;

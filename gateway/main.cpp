@@ -132,12 +132,10 @@ struct Components {
     const int kv_pools = static_cast<int>(slots.size()) + (api_kv ? 1 : 0);
     for (const auto& slot : slots)
       shards.push_back(std::make_unique<Shard>(config, ctx, cache, slot, kv_pools));
-    ctx.log.info(
-        "shards",
-        {{"workers", config.service.workers},
-         {"started", shards.size()},
-         {"idle", static_cast<std::size_t>(config.service.workers) -
-                      std::min(shards.size(), static_cast<std::size_t>(config.service.workers))}});
+    const auto started = static_cast<int>(shards.size());  // <= workers
+    ctx.log.info("shards", {{"workers", config.service.workers},
+                            {"started", started},
+                            {"idle", config.service.workers - started}});
     for (const auto& s : shards)
       ctx.log.info("shard owns", {{"shard", s->slot.index}, {"pairs", owned_text(s->service)}});
     api.add_async_ready_check("nats", [this](gateway::HttpApi::ReadyAnswer answer) {
