@@ -193,6 +193,47 @@ Result<std::vector<SymbolInfo>> parse_exchange_info_text(std::string_view json_t
   return parse_exchange_info(doc);
 }
 
+namespace {
+
+std::int64_t interval_ms(const std::string& interval) {
+  if (interval == "SECOND") return 1000;
+  if (interval == "MINUTE") return 60'000;
+  if (interval == "HOUR") return 3'600'000;
+  if (interval == "DAY") return 86'400'000;
+  return 0;
+}
+
+}  // namespace
+
+Result<std::vector<ExchangeRateLimit>> parse_rate_limits_text(std::string_view json_text) {
+  const auto doc = Json::parse(json_text, nullptr, false);
+  if (doc.is_discarded()) return make_error(Errc::kProtocol, "exchangeInfo is not valid JSON");
+  const auto it = doc.is_object() ? doc.find("rateLimits") : doc.end();
+  if (it == doc.end() || !it->is_array())
+    return make_error(Errc::kProtocol, "exchangeInfo has no rateLimits array");
+  std::vector<ExchangeRateLimit> out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& e = (*it)[i];
+    const auto field = [&](const char* key) { return e.is_object() ? e.find(key) : e.end(); };
+    const auto type = field("rateLimitType"), interval = field("interval");
+    const auto num = field("intervalNum"), limit = field("limit");
+    const char* bad = type == e.end() || !type->is_string()             ? "rateLimitType"
+                      : interval == e.end() || !interval->is_string()   ? "interval"
+                      : num == e.end() || !num->is_number_integer()     ? "intervalNum"
+                      : limit == e.end() || !limit->is_number_integer() ? "limit"
+                                                                        : nullptr;
+    const std::int64_t unit = bad ? 0 : interval_ms(interval->get<std::string>());
+    if (!bad && unit == 0) bad = "interval";
+    if (!bad && num->get<std::int64_t>() < 1) bad = "intervalNum";
+    if (!bad && limit->get<std::int64_t>() < 1) bad = "limit";
+    if (bad)
+      return make_error(Errc::kProtocol, "exchangeInfo rateLimits[{}]: bad or missing {}", i, bad);
+    out.push_back(
+        {type->get<std::string>(), unit * num->get<std::int64_t>(), limit->get<std::int64_t>()});
+  }
+  return out;
+}
+
 Result<Json> modernize_exchange_info(const Json& info) {
   if (!info.contains("symbols") || !info.at("symbols").is_array()) {
     return make_error(Errc::kProtocol, "exchangeInfo has no symbols array");

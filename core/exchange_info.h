@@ -9,6 +9,7 @@
 /// the filter and the field.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,19 @@ struct SymbolInfo {
   int quote_asset_precision = 8;
   SymbolFilters filters;
 };
+
+/// One entry of exchangeInfo's `rateLimits` ({"rateLimitType":"REQUEST_WEIGHT",
+/// "interval":"MINUTE","intervalNum":1,"limit":6000}), its window in milliseconds.
+struct ExchangeRateLimit {
+  std::string type;  // REQUEST_WEIGHT, ORDERS, RAW_REQUESTS
+  std::int64_t window_ms = 0;
+  std::int64_t limit = 0;
+};
+
+/// The `rateLimits` array of an exchangeInfo answer (intervals SECOND, MINUTE, HOUR, DAY).
+/// kProtocol naming the entry and field when the text is not JSON, the array is absent, or an
+/// entry lacks a field or has an unknown interval or a limit < 1.
+Result<std::vector<ExchangeRateLimit>> parse_rate_limits_text(std::string_view json_text);
 
 /// The maxNotional given to a legacy MIN_NOTIONAL when it becomes NOTIONAL: Binance's value
 /// for the large spot symbols after the 2023 migration.

@@ -125,6 +125,13 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
   sample(out, name, "_count", labels, "", total);
 }
 
+Registry::Registry(Registry& parent, Labels labels)
+    : parent_(parent.parent_ != nullptr ? parent.parent_ : &parent),
+      view_labels_(std::move(labels)) {
+  if (parent.parent_ != nullptr)
+    view_labels_.insert(view_labels_.end(), parent.view_labels_.begin(), parent.view_labels_.end());
+}
+
 Counter& Registry::counter(std::string_view name, std::string_view help, Labels labels) {
   return static_cast<Counter&>(find_or_add(name, help, Type::kCounter, std::move(labels), {}));
 }
@@ -142,6 +149,10 @@ Histogram& Registry::histogram(std::string_view name, std::string_view help,
 
 Series& Registry::find_or_add(std::string_view name, std::string_view help, Type type,
                               Labels labels, std::vector<double> bounds) {
+  if (parent_ != nullptr) {
+    labels.insert(labels.end(), view_labels_.begin(), view_labels_.end());
+    return parent_->find_or_add(name, help, type, std::move(labels), std::move(bounds));
+  }
   if (!valid_name(name, true)) {
     throw std::invalid_argument(fmt::format("metrics: invalid metric name \"{}\"", name));
   }
@@ -174,6 +185,7 @@ Series& Registry::find_or_add(std::string_view name, std::string_view help, Type
 }
 
 std::string Registry::render_prometheus() const {
+  if (parent_ != nullptr) return parent_->render_prometheus();
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [name, family] : families_) {

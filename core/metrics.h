@@ -10,6 +10,10 @@
 /// observed may see its buckets, sum and count one observation apart. The registry owns every
 /// series; references stay valid for its lifetime.
 ///
+/// A labelled view (`Registry(parent, labels)`) owns nothing: every series created through it
+/// gets `labels` added and lives in the parent, and rendering it renders the parent. A shard
+/// hands its components a view with its `shard` label, so they keep taking a plain Registry&.
+///
 /// Misuse is a bug and throws std::invalid_argument: an invalid metric or label name, a name
 /// reused with another type or help text, or a histogram reused with other bucket bounds.
 #pragma once
@@ -81,6 +85,8 @@ class Histogram final : public Series {
 class Registry {
  public:
   Registry() = default;
+  /// A view adding `labels` to every series; `parent` must outlive it.
+  Registry(Registry& parent, Labels labels);
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
@@ -105,6 +111,8 @@ class Registry {
   Series& find_or_add(std::string_view name, std::string_view help, Type type, Labels labels,
                       std::vector<double> bounds);
 
+  Registry* parent_ = nullptr;  // set in a view
+  Labels view_labels_;
   mutable std::mutex mu_;
   std::map<std::string, Family, std::less<>> families_;
 };

@@ -86,6 +86,9 @@ RateBudget::RateBudget(core::Clock& clock, core::metrics::Registry& metrics,
       weight_used_(metrics.gauge(metric(options_, "exchange_weight_used"),
                                  "Weight (or orders) the exchange reports used this window",
                                  labels(options_))),
+      limit_gauge_(metrics.gauge(metric(options_, "rest_budget_limit"),
+                                 "Weight (or orders) per window the budget grants at most",
+                                 labels(options_))),
       got_429_(metrics.counter(metric(options_, "exchange_429_total"),
                                "429 responses received from the exchange", labels(options_))),
       got_418_(metrics.counter(metric(options_, "exchange_418_total"),
@@ -103,6 +106,27 @@ RateBudget::RateBudget(core::Clock& clock, core::metrics::Registry& metrics,
   window_.length_ms = options_.window_ms;
   if (exchange_cap_ > 0) limit_ = std::min(limit_, exchange_cap_);
   if (limit_ < 1) throw std::invalid_argument("RateBudget: headroom leaves no weight");
+  limit_gauge_.set(static_cast<double>(limit_));
+}
+
+core::Status RateBudget::set_exchange_limit(std::int64_t exchange_limit_per_window) {
+  RateBudgetOptions o = options_;
+  o.exchange_limit_per_window = exchange_limit_per_window;
+  const std::int64_t cap = exchange_cap(o);
+  if (cap < 1)
+    return core::make_error(core::Errc::kInvalidArgument,
+                            "{} exchange limit {} per window leaves no weight", options_.exchange,
+                            exchange_limit_per_window);
+  options_ = std::move(o);
+  exchange_cap_ = cap;
+  limit_ = std::min(options_.limit_per_window, cap);
+  limit_gauge_.set(static_cast<double>(limit_));
+  if (timer_pending_) {  // the front's wait was worked out with the old limit
+    clock_.cancel(timer_);
+    timer_pending_ = false;
+  }
+  pump();
+  return core::Status::ok();
 }
 
 RateBudget::~RateBudget() {

@@ -37,7 +37,8 @@
 /// |---|---|---|
 /// | exchange | exchanges.<name> | "" (required) |
 /// | limit_per_window | gateway: exchanges.<name>.rate_limit_per_min | 1200 |
-/// | exchange_limit_per_window | (known per exchange: Binance 6000 weight; 0 = unknown) | 0 |
+/// | exchange_limit_per_window | (known per exchange: Binance 6000 weight, then what its
+/// exchangeInfo `rateLimits` say, via set_exchange_limit(); 0 = unknown) | 0 |
 /// | headroom_ratio | | 0.1 |
 /// | window_ms | | 60000 |
 /// | used_header | | X-MBX-USED-WEIGHT-1M |
@@ -50,7 +51,7 @@
 /// Metrics (label exchange, and limit when limit_name is set), named after metric_prefix:
 /// <prefix>_exchange_weight_used (gauge, from the header), <prefix>_exchange_429_total,
 /// <prefix>_exchange_418_total, <prefix>_rest_budget_wait_total (requests that had to wait),
-/// <prefix>_rate_budget_fallback_total.
+/// <prefix>_rate_budget_fallback_total, <prefix>_rest_budget_limit (gauge: limit()).
 ///
 /// Runs on the shard's loop. `granted` always runs later on the loop, never inside acquire.
 /// Destroying the budget drops the waiters without calling them.
@@ -103,6 +104,10 @@ class RateBudget {
   /// window may count that window, so it does not bind the current one.
   void observe(const core::HttpResponse& response, std::int64_t sent_wall_us = -1);
 
+  /// The exchange's own limit per window became known (e.g. exchangeInfo `rateLimits`): the
+  /// budget grants at most min(limit_per_window, exchange_limit_per_window x (1 - headroom))
+  /// from now on, waiters included. kInvalidArgument (budget unchanged) when that is < 1.
+  core::Status set_exchange_limit(std::int64_t exchange_limit_per_window);
   /// The weight per window this budget grants at most.
   std::int64_t limit() const { return limit_; }
   /// False while a shared budget runs on its local fallback.
@@ -163,6 +168,7 @@ class RateBudget {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
   core::metrics::Gauge& weight_used_;
+  core::metrics::Gauge& limit_gauge_;
   core::metrics::Counter& got_429_;
   core::metrics::Counter& got_418_;
   core::metrics::Counter& waits_;

@@ -1,5 +1,6 @@
 #include "gateway/http_api.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -42,14 +43,21 @@ HttpApi::~HttpApi() {
   if (ready_interval_us_ > 0) clock_.cancel(ready_timer_);
 }
 
-void HttpApi::start_ready_checks(std::int64_t interval_us) {
-  if (interval_us <= 0 || ready_interval_us_ > 0)
-    throw std::logic_error("HttpApi::start_ready_checks: interval must be > 0, called once");
+void HttpApi::start_ready_checks(std::int64_t interval_us, std::int64_t failing_interval_us) {
+  if (interval_us <= 0 || failing_interval_us <= 0 || ready_interval_us_ > 0)
+    throw std::logic_error("HttpApi::start_ready_checks: intervals must be > 0, called once");
   ready_interval_us_ = interval_us;
+  failing_interval_us_ = std::min(failing_interval_us, interval_us);
   run_ready_checks();
 }
 
 void HttpApi::add_ready_check(std::string name, std::function<bool()> check) {
+  add_async_ready_check(std::move(name),
+                        [check = std::move(check)](const ReadyAnswer& answer) { answer(check()); });
+}
+
+void HttpApi::add_async_ready_check(std::string name,
+                                    std::function<void(ReadyAnswer answer)> check) {
   checks_.emplace_back(std::move(name), std::move(check));
 }
 
@@ -91,11 +99,32 @@ void HttpApi::handle(const core::HttpRequest& request, core::HttpResponder respo
 }
 
 void HttpApi::run_ready_checks() {
+  ++run_;
+  running_ = true;
+  answers_.assign(checks_.size(), std::nullopt);
+  unanswered_ = checks_.size();
+  // Armed first: an answer given at once ends the run and re-arms the timer for the next.
+  ready_timer_ = clock_.call_after(failing_interval_us_, [this] { finish_ready_checks(); });
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    checks_[i].second([this, i, run = run_, alive = std::weak_ptr<int>(alive_)](bool ok) {
+      if (alive.expired() || run != run_ || !running_ || answers_[i]) return;
+      answers_[i] = ok;
+      if (--unanswered_ == 0) finish_ready_checks();
+    });
+  }
+  if (checks_.empty()) finish_ready_checks();
+}
+
+void HttpApi::finish_ready_checks() {
+  if (!running_) return;
+  running_ = false;
+  clock_.cancel(ready_timer_);
   std::string checks;
   std::string failing = "[";
   core::json::ObjectWriter cw(checks);
-  for (const auto& [name, check] : checks_) {
-    const bool ok = check();
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    const std::string& name = checks_[i].first;
+    const bool ok = answers_[i].value_or(false);
     cw.boolean(name, ok);
     if (ok) continue;
     if (failing.size() > 1) failing.push_back(',');
@@ -109,7 +138,8 @@ void HttpApi::run_ready_checks() {
   w.boolean("ready", ready_).raw("checks", checks).raw("failing", failing);
   w.i64("checked_at_ms", clock_.wall_us() / 1000);
   w.close();
-  ready_timer_ = clock_.call_after(ready_interval_us_, [this] { run_ready_checks(); });
+  ready_timer_ = clock_.call_after(ready_ ? ready_interval_us_ : failing_interval_us_,
+                                   [this] { run_ready_checks(); });
 }
 
 void HttpApi::serve_ready(const core::HttpResponder& responder) {

@@ -15,3 +15,6 @@ t26_test(gateway_e2e_contract_test LABELS contract
 t26_test(gateway_live_test LABELS live
          SOURCES gateway/gateway_live_test.cpp
          LIBS t26_gwlive_support)
+t26_test(gateway_shards_contract_test LABELS contract
+         SOURCES gateway/gateway_shards_contract_test.cpp
+         LIBS t26_gwlive_support)

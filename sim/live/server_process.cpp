@@ -106,18 +106,20 @@ void ServerProcess::kill9() {
   pid_ = -1;
 }
 
-void ServerProcess::terminate(std::chrono::milliseconds grace) {
-  if (pid_ <= 0) return;
+int ServerProcess::terminate(std::chrono::milliseconds grace) {
+  if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
   const auto until = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < until) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      return;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill9();
+  return -1;
 }
 
 bool ServerProcess::alive() {

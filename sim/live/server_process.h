@@ -48,7 +48,9 @@ class ServerProcess {
   /// SIGKILL and reap: the crash the Bus contract survives.
   void kill9();
   /// SIGTERM, wait up to `grace` for exit, then SIGKILL.
-  void terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+  /// Returns the exit code, or -1 when it ended by a signal (the SIGKILL included) or was not
+  /// running.
+  int terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
   bool running() const { return pid_ > 0; }
   /// Reaps the child if it exited by itself (then running() is false); true while it runs.
   bool alive();

@@ -96,3 +96,41 @@ TEST_CASE("a NOTIONAL filter wins over a MIN_NOTIONAL in the same list", "[excha
   CHECK(f->notional->max_notional == d("100"));
   CHECK(f->notional->apply_max_to_market);
 }
+
+TEST_CASE("parse_rate_limits_text reads every rateLimits entry with its window in ms",
+          "[exchange_info]") {
+  const auto limits = core::parse_rate_limits_text(
+      R"({"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":6000},)"
+      R"({"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":100},)"
+      R"({"rateLimitType":"ORDERS","interval":"DAY","intervalNum":1,"limit":200000},)"
+      R"({"rateLimitType":"RAW_REQUESTS","interval":"MINUTE","intervalNum":5,"limit":300000}],"symbols":[]})");
+  REQUIRE(limits);
+  REQUIRE(limits->size() == 4);
+  CHECK((*limits)[0].type == "REQUEST_WEIGHT");
+  CHECK((*limits)[0].window_ms == 60'000);
+  CHECK((*limits)[0].limit == 6000);
+  CHECK((*limits)[1].window_ms == 10'000);
+  CHECK((*limits)[2].window_ms == 86'400'000);
+  CHECK((*limits)[3].window_ms == 300'000);
+  const auto real2021 = core::parse_rate_limits_text(kInfo2021);
+  REQUIRE(real2021);
+  CHECK(real2021->at(0).limit == 1200);
+}
+
+TEST_CASE("parse_rate_limits_text names what it cannot read", "[exchange_info]") {
+  const auto message = [](std::string_view text) {
+    return core::parse_rate_limits_text(text).status().message;
+  };
+  CHECK(message("{") == "exchangeInfo is not valid JSON");
+  CHECK(message(R"({"symbols":[]})") == "exchangeInfo has no rateLimits array");
+  CHECK(
+      message(
+          R"({"rateLimits":[{"rateLimitType":"ORDERS","interval":"WEEK","intervalNum":1,"limit":5}]})") ==
+      "exchangeInfo rateLimits[0]: bad or missing interval");
+  CHECK(
+      message(
+          R"({"rateLimits":[{"rateLimitType":"ORDERS","interval":"DAY","intervalNum":1,"limit":5},)"
+          R"({"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1}]})") ==
+      "exchangeInfo rateLimits[1]: bad or missing limit");
+  CHECK(core::parse_rate_limits_text("[]").status().code == core::Errc::kProtocol);
+}

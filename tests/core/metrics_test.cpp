@@ -71,3 +71,24 @@ TEST_CASE("Registry refuses invalid names and conflicting definitions", "[metric
   r.histogram("h", "x", {0.1});
   CHECK_THROWS_AS(r.histogram("h", "x", {0.2}), std::invalid_argument);
 }
+
+TEST_CASE("A labelled Registry view adds its labels to every series it creates in the parent",
+          "[metrics]") {
+  core::metrics::Registry parent;
+  core::metrics::Registry shard0(parent, {{"shard", "0"}});
+  core::metrics::Registry shard1(parent, {{"shard", "1"}});
+  shard0.counter("ticks_total", "Ticks", {{"exchange", "binance"}}).inc(2);
+  shard1.counter("ticks_total", "Ticks", {{"exchange", "binance"}}).inc(3);
+  parent.counter("ticks_total", "Ticks", {{"exchange", "binance"}}).inc(1);
+  const std::string want =
+      "# HELP ticks_total Ticks\n# TYPE ticks_total counter\n"
+      "ticks_total{exchange=\"binance\"} 1\n"
+      "ticks_total{exchange=\"binance\",shard=\"0\"} 2\n"
+      "ticks_total{exchange=\"binance\",shard=\"1\"} 3\n";
+  CHECK(parent.render_prometheus() == want);
+  CHECK(shard1.render_prometheus() == want);
+  // The same series through the view is the same object.
+  CHECK(&shard0.counter("ticks_total", "Ticks", {{"exchange", "binance"}}) ==
+        &shard0.counter("ticks_total", "Ticks", {{"exchange", "binance"}}));
+  CHECK_THROWS_AS(shard0.counter("ticks_total", "Ticks", {{"shard", "9"}}), std::invalid_argument);
+}

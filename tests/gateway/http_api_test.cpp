@@ -186,34 +186,61 @@ TEST_CASE("HttpApi /ready is 200 when every check passes and 503 naming the fail
   CHECK_THROWS_AS(w.api.start_ready_checks(kSecond), std::logic_error);
 }
 
-TEST_CASE("HttpApi /ready shows a failing check at the next check interval, not before",
+TEST_CASE("HttpApi /ready re-runs the checks every second while one fails, else every interval",
           "[gateway][api]") {
   ApiWorld w;
-  bool feeds = true;
-  int runs = 0;
+  bool feeds = false;  // at start the feeds are not live yet
+  std::vector<std::int64_t> runs;
   w.api.add_ready_check("feeds", [&] {
-    ++runs;
+    runs.push_back(w.clock.now_us());
     return feeds;
   });
-  w.api.start_ready_checks(30 * kSecond);  // health_check_interval_sec: 30
-  // The feed goes down at 40 s: /ready still answers the 30 s check until the one at 60 s.
+  w.clock.call_after(2'500'000, [&] { feeds = true; });
   w.clock.call_after(40 * kSecond, [&] { feeds = false; });
+  w.clock.call_after(64'500'000, [&] { feeds = true; });
+  w.api.start_ready_checks(30 * kSecond);          // health_check_interval_sec: 30
   std::vector<std::pair<std::int64_t, int>> seen;  // (virtual us, status) at each change
   for (std::int64_t t = 0; t <= 100 * kSecond; t += 100'000) {
     w.clock.run_for(t - w.clock.now_us());
     const auto r = send_one(w, get("/ready"));
     if (seen.empty() || seen.back().second != r.status) seen.emplace_back(t, r.status);
   }
-  CHECK(seen == std::vector<std::pair<std::int64_t, int>>{{0, 200}, {60 * kSecond, 503}});
-  CHECK(runs == 4);  // 0, 30, 60, 90 s: never per request
-  const auto last = send_one(w, get("/ready"));
-  CHECK(last.body == R"({"ready":false,"checks":{"feeds":false},"failing":["feeds"],)"
-                     R"("checked_at_ms":1767225690000})");
-  feeds = true;
-  w.clock.run_for(20 * kSecond - 1);
-  CHECK(send_one(w, get("/ready")).status == 503);
+  // Ready 0.5 s after the feeds went live at 2.5 s, not 27.5 s later. The feed going down at
+  // 40 s shows at the 63 s check (never per request), and up again at 64.5 s by 65 s.
+  CHECK(seen == std::vector<std::pair<std::int64_t, int>>{
+                    {0, 503}, {3 * kSecond, 200}, {63 * kSecond, 503}, {65 * kSecond, 200}});
+  CHECK(runs == std::vector<std::int64_t>{0, 1 * kSecond, 2 * kSecond, 3 * kSecond, 33 * kSecond,
+                                          63 * kSecond, 64 * kSecond, 65 * kSecond, 95 * kSecond});
+  CHECK(send_one(w, get("/ready")).body ==
+        R"({"ready":true,"checks":{"feeds":true},"failing":[],"checked_at_ms":1767225695000})");
+}
+
+TEST_CASE("HttpApi counts an asynchronous ready check that has not answered in a second as failing",
+          "[gateway][api]") {
+  ApiWorld w;
+  std::vector<gateway::HttpApi::ReadyAnswer> asked;
+  w.api.add_async_ready_check(
+      "shards", [&](gateway::HttpApi::ReadyAnswer a) { asked.push_back(std::move(a)); });
+  w.api.start_ready_checks(30 * kSecond);
+  REQUIRE(asked.size() == 1);
+  w.clock.run_for(kSecond - 1);
+  CHECK(send_one(w, get("/ready")).body ==
+        R"({"ready":false,"checks":{},"failing":[],"checked_at_ms":null})");
   w.clock.run_for(1);
-  CHECK(send_one(w, get("/ready")).status == 200);
+  CHECK(
+      send_one(w, get("/ready")).body ==
+      R"({"ready":false,"checks":{"shards":false},"failing":["shards"],"checked_at_ms":1767225601000})");
+  asked[0](true);  // too late: that run is over
+  CHECK(send_one(w, get("/ready")).status == 503);
+  w.clock.run_for(kSecond);
+  REQUIRE(asked.size() == 2);
+  asked[1](true);
+  CHECK(send_one(w, get("/ready")).body ==
+        R"({"ready":true,"checks":{"shards":true},"failing":[],"checked_at_ms":1767225602000})");
+  w.clock.run_for(30 * kSecond - 1);
+  CHECK(asked.size() == 2);
+  w.clock.run_for(1);
+  CHECK(asked.size() == 3);
 }
 
 TEST_CASE("HttpApi answers max_requests_per_window of 1500 requests, then 429 with Retry-After",

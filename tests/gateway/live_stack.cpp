@@ -279,9 +279,25 @@ int LiveStack::mockex_faults(const std::string& json) const {
 }
 
 double metric_value(const std::string& text, const std::string& sample) {
-  const auto at = text.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + sample.size() + 2));
+  static const std::regex kShard(R"(shard="\d+")");
+  double sum = 0;
+  bool found = false;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto space = line.rfind(' ');
+    if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
+    const std::string series = line.substr(0, space);
+    std::string unsharded = std::regex_replace(series, kShard, "");
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{",,", ","}, {"{,", "{"}, {",}", "}"}, {"{}", ""}}) {
+      if (const auto at = unsharded.find(from); at != std::string::npos)
+        unsharded.replace(at, from.size(), to);
+    }
+    if (series != sample && unsharded != sample) continue;
+    sum += std::stod(line.substr(space + 1));
+    found = true;
+  }
+  return found ? sum : -1;
 }
 
 std::string http_get(int port, const std::string& path) {

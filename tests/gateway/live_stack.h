@@ -104,7 +104,8 @@ class LiveStack {
   std::vector<std::unique_ptr<GatewayProcess>> gateways_;
 };
 
-/// The value of the Prometheus sample `line_prefix` (name with labels), or -1 when absent.
+/// The value of the Prometheus sample `sample` (name with labels), or -1 when absent. A
+/// sharded gateway's series carry shard="N" as well: those are summed over the shards.
 double metric_value(const std::string& metrics_text, const std::string& sample);
 /// GET 127.0.0.1:port/path with cpp-httplib; "" when it does not answer.
 std::string http_get(int port, const std::string& path);

@@ -317,3 +317,28 @@ TEST_CASE("Two shared RateBudgets over the exchange's limit get its 429 but neve
             metric(metrics_b, "gateway_exchange_418_total") ==
         0);
 }
+
+TEST_CASE("RateBudget takes the exchange's limit once known, for its waiters too",
+          "[gateway][budget]") {
+  sim::SimClock clock;
+  core::metrics::Registry metrics;
+  core::RateBudget budget(clock, metrics, options(160, 6000));
+  CHECK(budget.limit() == 160);
+  Grants g(clock);
+  // exchangeInfo says 100 a minute: 90 with the headroom. 4 x 20 fit, the fifth waits.
+  REQUIRE(budget.set_exchange_limit(100));
+  CHECK(budget.limit() == 90);
+  for (int i = 0; i < 5; ++i) budget.acquire(20, g.sink());
+  clock.run_for(0);
+  CHECK(g.at_us == std::vector<std::int64_t>{0, 0, 0, 0});
+  CHECK(budget.waiting() == 1);
+  // Raised to 1000 (cap 900, the budget's own 160 binds): the waiter goes at once.
+  REQUIRE(budget.set_exchange_limit(1000));
+  CHECK(budget.limit() == 160);
+  clock.run_for(0);
+  CHECK(g.at_us.size() == 5);
+  const core::Status bad = budget.set_exchange_limit(1);
+  CHECK(bad.code == core::Errc::kInvalidArgument);
+  CHECK(bad.message == "binance exchange limit 1 per window leaves no weight");
+  CHECK(budget.limit() == 160);
+}
