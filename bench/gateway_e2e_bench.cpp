@@ -35,7 +35,9 @@
 #include <fmt/core.h>
 
 #include "bench/proc_stats.h"
+#include "core/http.h"
 #include "net/asio_clock.h"
+#include "net/beast_http_client.h"
 #include "net/nats_bus.h"
 #include "tests/support/server_process.h"
 
@@ -120,7 +122,28 @@ Percentiles percentiles(std::vector<std::int64_t> v) {
 struct Chain {
   std::unique_ptr<ServerProcess> mockex;
   std::unique_ptr<ServerProcess> gateway;
+  std::uint16_t metrics_port = 0;
 };
+
+/// The sum of every `gateway_ticks_dropped_total` series on the gateway's /metrics (ticks
+/// the gateway counted and skipped: outbox full at max speed, the tick cap), 0 if unreadable.
+std::uint64_t ticks_dropped(net::AsioClock& clock, const Chain& chain) {
+  net::BeastHttpClient http(clock);
+  auto origin = core::parse_url(fmt::format("http://127.0.0.1:{}", chain.metrics_port));
+  std::optional<std::string> body;
+  core::HttpRequest request;
+  request.method = "GET";
+  request.target = "/metrics";
+  http.request(*origin, std::move(request), 5'000'000,
+               [&](core::Result<core::HttpResponse> r) { body = r ? r->body : std::string(); });
+  clock.run_until([&] { return body.has_value(); }, 6'000'000);
+  std::uint64_t sum = 0;
+  std::istringstream lines(body.value_or(""));
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with("gateway_ticks_dropped_total"))
+      sum += std::stoull(line.substr(line.rfind(' ') + 1));
+  return sum;
+}
 
 /// mockex replaying the recordings at `speed` and the gateway pointed at it and at NATS.
 Chain start_chain(const std::string& dir, std::uint16_t nats_port, bool jetstream,
@@ -131,6 +154,7 @@ Chain start_chain(const std::string& dir, std::uint16_t nats_port, bool jetstrea
                                        "--recording"};
   for (const char* r : kRecordings) mockex_args.emplace_back(r);
   Chain c;
+  c.metrics_port = testsupport::free_tcp_port();
   c.mockex = std::make_unique<ServerProcess>(mockex_args, dir + "/mockex-" + tag + ".log");
   if (!testsupport::wait_for_tcp(mockex_port, std::chrono::seconds(20)))
     throw std::runtime_error("mockex not listening: " + c.mockex->log_tail());
@@ -138,13 +162,14 @@ Chain start_chain(const std::string& dir, std::uint16_t nats_port, bool jetstrea
   std::vector<std::string> gw{T26_GATEWAY_BIN, "--config",
                               T26_SOURCE_DIR "/config/local/gateway.yaml"};
   for (const auto& kv :
-       {"service.port=0", "monitoring.metrics_port=0", "service.log_level=WARN",
-        "valkey.rate_limit_enabled=false", "rate_limiting.use_valkey_cache=false",
-        "performance.max_ticks_per_sec=0", "exchanges.binance.symbols=[BTCUSDT,ETHUSDT]"}) {
+       {"service.port=0", "service.log_level=WARN", "valkey.rate_limit_enabled=false",
+        "rate_limiting.use_valkey_cache=false", "performance.max_ticks_per_sec=0",
+        "exchanges.binance.symbols=[BTCUSDT,ETHUSDT]"}) {
     const auto a = set(kv);
     gw.insert(gw.end(), a.begin(), a.end());
   }
-  for (const auto& kv : {fmt::format("nats.url=nats://127.0.0.1:{}", nats_port),
+  for (const auto& kv : {fmt::format("monitoring.metrics_port={}", c.metrics_port),
+                         fmt::format("nats.url=nats://127.0.0.1:{}", nats_port),
                          fmt::format("nats.jetstream={}", jetstream),
                          fmt::format("exchanges.binance.rest_url=http://127.0.0.1:{}", mockex_port),
                          fmt::format("exchanges.binance.ws_url=ws://127.0.0.1:{}", mockex_port)}) {
@@ -160,6 +185,7 @@ struct ThroughputResult {
   Percentiles latency;
   std::uint64_t rss_kb = 0;
   double gateway_cpu = 0, mockex_cpu = 0, nats_cpu = 0;
+  std::uint64_t dropped = 0;  // ticks the gateway dropped during the window (not counted above)
 };
 
 /// Waits for the first tick, warms up, then measures one window.
@@ -173,6 +199,7 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   const auto gw0 = bench::sample_proc(chain.gateway->pid());
   const auto mx0 = bench::sample_proc(chain.mockex->pid());
   const auto ns0 = bench::sample_proc(nats_pid);
+  const auto dropped0 = ticks_dropped(clock, chain);
   const auto count0 = sink.received;
   const auto t0 = clock.now_us();
   sink.latencies_us.clear();
@@ -188,6 +215,7 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   r.gateway_cpu = bench::cpu_percent(gw0, gw1, elapsed_us);
   r.mockex_cpu = bench::cpu_percent(mx0, bench::sample_proc(chain.mockex->pid()), elapsed_us);
   r.nats_cpu = bench::cpu_percent(ns0, bench::sample_proc(nats_pid), elapsed_us);
+  r.dropped = ticks_dropped(clock, chain) - dropped0;
   r.latency = percentiles(std::move(sink.latencies_us));
   sink.latencies_us = {};
   return r;
@@ -286,6 +314,7 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
   fmt::print("{:<44} {:>14} {:>18}\n", "what", "measured", "target");
   fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway e2e ticks/s (mockex max speed)", t.ticks_per_sec,
              "");
+  fmt::print("{:<44} {:>14} {:>18}\n", "  ticks the gateway dropped in the window", t.dropped, "");
   fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c publish calls/s", raw.publish_per_sec, "");
   fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c received msgs/s", raw.received_per_sec, "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw received", ratio, ">= 50%");
