@@ -4,7 +4,7 @@
 # (-DT26_BREAK_DROP_TICK_ON_RECONNECT=ON: MarketFeed drops the first tick after every websocket
 # reconnect), then checks that
 #   1. gateway_faults_property_test fails (the bug is caught),
-#   2. the shrunk counterexample it writes (out/sim/gateway_faults_<hash>.yaml, the last one
+#   2. the shrunk counterexample it writes (out/sim/gateway_faults_property_<hash>.yaml, the last one
 #      its log names) has at most 20 timeline events,
 #   3. `sim run` on that file fails with a failed-expectation exit code (2 safety, 3 liveness)
 #      and the same failure line the property test saw (written as the file's second line).

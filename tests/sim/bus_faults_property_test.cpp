@@ -6,13 +6,8 @@
 #include <rapidcheck/catch.h>
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "core/rng.h"
-#include "sim/runner.h"
 #include "sim/scenario.h"
+#include "tests/sim/scenario_property.h"
 
 namespace {
 
@@ -46,15 +41,6 @@ sim::TimelineEntry fault(int kind, std::int64_t at_ms, std::int64_t length_ms, b
   return e;
 }
 
-std::string write_counterexample(const sim::Scenario& s) {
-  std::filesystem::create_directories("out/sim");
-  const std::string yaml = sim::scenario_to_yaml(s);
-  const std::string path =
-      fmt::format("out/sim/bus_faults_{:016x}.yaml", core::stable_hash64(yaml));
-  std::ofstream(path) << "# Written by bus_faults_property_test: a shrunk failing case.\n" << yaml;
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("bus_stream delivers every message once and in order under any fault timeline",
@@ -71,17 +57,8 @@ TEST_CASE("bus_stream delivers every message once and in order under any fault t
     for (const auto& [kind, at_ms, length_ms, publisher] : faults) {
       s.timeline.push_back(fault(kind, at_ms, length_ms, publisher));
     }
-    std::stable_sort(s.timeline.begin(), s.timeline.end(),
-                     [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
     s.run_for_us = 5'000 * kMs;
     s.converge_within_us = 60'000 * kMs;
-    s.path = "bus_faults_property";
-    std::ostringstream out;
-    const sim::RunOutcome outcome = sim::run_scenario(s, sim::RunOptions{}, out);
-    if (outcome.exit_code != sim::kExitPass) {
-      const std::string file = write_counterexample(s);
-      RC_FAIL(fmt::format("{}\nSEED={} scenario written to {}\nreproduce: build/bin/sim run {}",
-                          outcome.failure, outcome.seed, file, file));
-    }
+    simtest::check_scenario(std::move(s));
   });
 }

@@ -8,13 +8,8 @@
 #include <rapidcheck/catch.h>
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "core/rng.h"
-#include "sim/runner.h"
 #include "sim/scenario.h"
+#include "tests/sim/scenario_property.h"
 
 namespace {
 
@@ -39,19 +34,6 @@ sim::TimelineEntry fault(int kind, std::int64_t at_ms, std::int64_t size) {
   return e;
 }
 
-// Every failing case rapidcheck tries while shrinking is written; the last one it reports is
-// the shrunk one (scripts/check_broken_invariant.sh reads that path from the log).
-std::string write_counterexample(const sim::Scenario& s, const std::string& failure) {
-  std::filesystem::create_directories("out/sim");
-  const std::string yaml = sim::scenario_to_yaml(s);
-  const std::string path =
-      fmt::format("out/sim/gateway_faults_{:016x}.yaml", core::stable_hash64(yaml));
-  std::ofstream(path) << "# Written by gateway_faults_property_test: a failing case.\n# " << failure
-                      << "\n# reproduce: build/bin/sim run " << path << "\n"
-                      << yaml;
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("the gateway stores every delivered tick once and in order under any fault timeline",
@@ -68,17 +50,8 @@ TEST_CASE("the gateway stores every delivered tick once and in order under any f
     const auto faults = *rc::gen::container<std::vector<std::tuple<int, int, int>>>(rc::gen::tuple(
         rc::gen::inRange(0, 3), rc::gen::inRange(0, 10000), rc::gen::inRange(1, 51)));
     for (const auto& [kind, at_ms, size] : faults) s.timeline.push_back(fault(kind, at_ms, size));
-    std::stable_sort(s.timeline.begin(), s.timeline.end(),
-                     [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
     s.run_for_us = 12'000 * kMs;
     s.converge_within_us = 60'000 * kMs;
-    s.path = "gateway_faults_property";
-    std::ostringstream out;
-    const sim::RunOutcome outcome = sim::run_scenario(s, sim::RunOptions{}, out);
-    if (outcome.exit_code != sim::kExitPass) {
-      const std::string file = write_counterexample(s, outcome.failure);
-      RC_FAIL(fmt::format("{}\nSEED={} scenario written to {}\nreproduce: build/bin/sim run {}",
-                          outcome.failure, outcome.seed, file, file));
-    }
+    simtest::check_scenario(std::move(s));
   });
 }

@@ -10,13 +10,10 @@
 #include <rapidcheck/catch.h>
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <fmt/core.h>
 
-#include "core/rng.h"
-#include "sim/runner.h"
 #include "sim/scenario.h"
+#include "tests/sim/scenario_property.h"
 
 namespace {
 
@@ -69,17 +66,6 @@ sim::TimelineEntry entry(const Drawn& d, int index, int workers, bool live) {
   return e;
 }
 
-std::string write_counterexample(const sim::Scenario& s, const std::string& failure) {
-  std::filesystem::create_directories("out/sim");
-  const std::string yaml = sim::scenario_to_yaml(s);
-  const std::string path =
-      fmt::format("out/sim/live_orders_{:016x}.yaml", core::stable_hash64(yaml));
-  std::ofstream(path) << "# Written by live_orders_faults_property_test: a failing case.\n# "
-                      << failure << "\n# reproduce: build/bin/sim run " << path << "\n"
-                      << yaml;
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("live_gateway workers keep every safety invariant under any order and fault timeline",
@@ -104,17 +90,8 @@ TEST_CASE("live_gateway workers keep every safety invariant under any order and 
         rc::gen::inRange(0, 12), rc::gen::inRange(500, 8000), rc::gen::inRange(1, 101)));
     for (std::size_t i = 0; i < drawn.size(); ++i)
       s.timeline.push_back(entry(drawn[i], static_cast<int>(i), workers, live));
-    std::stable_sort(s.timeline.begin(), s.timeline.end(),
-                     [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
     s.run_for_us = 9'000 * kMs;
     s.converge_within_us = 5'000 * kMs;
-    s.path = "live_orders_property";
-    std::ostringstream out;
-    const sim::RunOutcome outcome = sim::run_scenario(s, sim::RunOptions{}, out);
-    if (outcome.exit_code != sim::kExitPass) {
-      const std::string file = write_counterexample(s, outcome.failure);
-      RC_FAIL(fmt::format("{}\nSEED={} scenario written to {}\nreproduce: build/bin/sim run {}",
-                          outcome.failure, outcome.seed, file, file));
-    }
+    simtest::check_scenario(std::move(s));
   });
 }
