@@ -121,7 +121,9 @@ const std::vector<std::string>& known_actions() {
                                                     "approve",
                                                     "halt",
                                                     "resume",
-                                                    "drop_order_response"};
+                                                    "drop_order_response",
+                                                    "rest_errors",
+                                                    "api_burst"};
   return kActions;
 }
 

@@ -42,7 +42,8 @@ struct TimelineEntry {
   std::int64_t at_us = 0;
   std::string action;                       // bus_restart, partition, heal, crash, restart, skew,
                                             // store_down, kv_down; workload-defined:
-                                            // ws_drop, rest_throttle, exchange_latency
+                                            // ws_drop, rest_throttle, rest_errors,
+                                            // exchange_latency, api_burst, submit_order, ...
   std::vector<std::string> targets;         // hosts the action applies to
   std::map<std::string, std::string> args;  // e.g. for=2s, down_for=1500ms, by=-250ms
   std::string where;                        // "file:line", for errors; not compared

@@ -20,6 +20,10 @@
 
 namespace sim {
 
+/// The timeline actions the runner itself carries out, for "allowed actions" errors.
+inline constexpr const char* kWorldActionNames =
+    "bus_restart, partition, heal, crash, restart, skew, store_down, kv_down";
+
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -33,8 +37,9 @@ class Workload {
   /// exchange_latency: scenario.h), to run at the entry's time; kConfig when it knows none.
   virtual core::Result<std::function<void()>> action(const TimelineEntry& entry) {
     return core::make_error(core::Errc::kConfig,
-                            "{}: timeline: {} at {}us: this workload has no such action",
-                            entry.where, entry.action, entry.at_us);
+                            "{}: timeline: {} at {}us: this workload has no such action (it has "
+                            "none of its own; the world's: {})",
+                            entry.where, entry.action, entry.at_us, kWorldActionNames);
   }
   /// Takes one entry of the file's `expect:` (judged in safety_violation/converged);
   /// kConfig naming `expectation.where` when this workload does not know it.

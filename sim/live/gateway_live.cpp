@@ -124,6 +124,14 @@ class GatewayLive final : public LiveWorkload {
       return faults(fmt::format(R"({{"throttle_next":{},"retry_after_sec":{}}})", count,
                                 std::max<std::int64_t>(1, *retry / kSecondUs)));
     }
+    if (e.action == "rest_errors") {
+      const unsigned long count = std::strtoul(arg("count", "1").c_str(), nullptr, 10);
+      const int code = std::atoi(arg("code", "503").c_str());
+      if (count == 0 || code < 500 || code > 599)
+        return core::make_error(core::Errc::kConfig,
+                                "timeline: rest_errors: expected {{count: N > 0, code: 500..599}}");
+      return faults(fmt::format(R"({{"error_next":{},"error_status":{}}})", count, code));
+    }
     if (e.action == "exchange_latency") {
       auto add = duration("add", "500ms");
       auto lasting = duration("for", "2s");

@@ -135,6 +135,7 @@ core::GatewayConfig gateway_config(const GatewayReplayParams& p) {
                          binance ? std::string_view() : venue_ws_path(p.exchange));
   c.performance.buffer_size = p.buffer_size;
   c.performance.max_ticks_per_sec = p.max_ticks_per_sec;
+  apply_gateway_api_params(p.api, c);
   return c;
 }
 
@@ -153,7 +154,8 @@ class GatewayHost final : public Process {
                                        .make_ws = [&env] { return env.make_ws_client(); },
                                        .metrics = metrics_,
                                        .rng = env.rng.fork("gateway")},
-                 config, cache_) {
+                 config, cache_),
+        api_(env, config, cache_) {
     if (start_after_us == 0) {
       service_.start();
       return;
@@ -173,6 +175,7 @@ class GatewayHost final : public Process {
   std::unique_ptr<core::Kv> kv_;
   std::unique_ptr<core::HttpClient> http_;
   gateway::GatewayService service_;
+  GatewayApiServer api_;
 };
 
 // MockExchange on its own host, fed the recording once the gateway listens.
@@ -345,6 +348,9 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
     auto number = number_param(key, value, p);
     if (!number) return number.status();
     if (*number) continue;
+    auto api = gateway_api_param(key, value, p.api);
+    if (!api) return api.status();
+    if (*api) continue;
     if (key == "exchange") {
       const auto e = core::parse_exchange(value);
       if (!e)
@@ -368,8 +374,8 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
       if (key == "poll_interval") p.poll_interval_sec = static_cast<double>(*d) / 1e6;
     } else {
       return core::make_error(core::Errc::kConfig,
-                              "workload.{}: unknown parameter of gateway_replay (known: {})", key,
-                              kParams);
+                              "workload.{}: unknown parameter of gateway_replay (known: {}, {})",
+                              key, kParams, kGatewayApiParams);
     }
   }
   auto info =
@@ -422,8 +428,16 @@ bool judge_stored_tick(const ReplayLoop& replay, std::map<std::string, std::size
   return true;
 }
 
+std::vector<std::string> gateway_hosts(const GatewayReplayParams& p) {
+  std::vector<std::string> out;
+  for (int i = 1; i <= p.instances; ++i) out.push_back(gateway_host(p, i));
+  return out;
+}
+
 GatewayReplayWorkload::GatewayReplayWorkload(GatewayReplayParams params)
-    : params_(std::move(params)) {
+    : params_(std::move(params)),
+      api_(gateway_hosts(params_),
+           static_cast<std::uint16_t>(gateway_config(params_).service.port)) {
   oracle_.delivered.assign(params_.replay.tick_count(), false);
 }
 
@@ -441,7 +455,12 @@ void GatewayReplayWorkload::setup(SimWorld& world) {
       return std::make_unique<GatewayHost>(env, config, start_after_us);
     });
   }
+  api_.setup(world);
   world.clock().call_after(kPollUs, [this] { poll(); });
+}
+
+std::optional<std::string> GatewayReplayWorkload::safety_violation() const {
+  return oracle_.violation ? oracle_.violation : api_.violation();
 }
 
 void GatewayReplayWorkload::poll() {
@@ -504,15 +523,16 @@ void GatewayReplayWorkload::check_exchange() {
 
 bool GatewayReplayWorkload::converged() const {
   return oracle_.fed == params_.replay.frame_count() && oracle_.stored == oracle_.expected &&
-         oracle_.rest_ok >= params_.min_rest_ok;
+         oracle_.rest_ok >= params_.min_rest_ok && api_.done();
 }
 
 std::string GatewayReplayWorkload::progress() const {
   return fmt::format(
-      "fed {} of {} frames ({} while nobody subscribed); stored {} of {} delivered "
-      "ticks ({} in the recording slice); the exchange answered 200 x{} (want {})",
-      oracle_.fed, params_.replay.frame_count(), oracle_.undelivered, oracle_.stored,
-      oracle_.expected, params_.replay.tick_count(), oracle_.rest_ok, params_.min_rest_ok);
+             "fed {} of {} frames ({} while nobody subscribed); stored {} of {} delivered "
+             "ticks ({} in the recording slice); the exchange answered 200 x{} (want {})",
+             oracle_.fed, params_.replay.frame_count(), oracle_.undelivered, oracle_.stored,
+             oracle_.expected, params_.replay.tick_count(), oracle_.rest_ok, params_.min_rest_ok) +
+         (api_.done() ? "" : "; " + api_.progress());
 }
 
 core::Result<std::function<void()>> GatewayReplayWorkload::action(const TimelineEntry& e) {
@@ -542,6 +562,23 @@ core::Result<std::function<void()>> GatewayReplayWorkload::action(const Timeline
       }
     });
   }
+  if (e.action == "api_burst") return api_.burst_action(e);
+  if (e.action == "rest_errors") {
+    const auto count = std::strtoul(arg("count", "1").c_str(), nullptr, 10);
+    const int code = std::atoi(arg("code", "503").c_str());
+    if (count == 0 || code < 500 || code > 599)
+      return core::make_error(core::Errc::kConfig,
+                              "{}: rest_errors: expected {{count: N > 0, code: 500..599}}, got "
+                              "count \"{}\", code \"{}\"",
+                              e.where, arg("count", "1"), arg("code", "503"));
+    return std::function<void()>([this, faults, count, code] {
+      world_->event("exchange", "rest_errors").u64("count", count).i64("code", code);
+      if (auto* f = faults()) {
+        f->error_next += static_cast<std::uint32_t>(count);
+        f->error_status = code;
+      }
+    });
+  }
   if (e.action == "exchange_latency") {
     auto add = duration_param("exchange_latency.add", arg("add", "500ms"));
     auto lasting = duration_param("exchange_latency.for", arg("for", "2s"));
@@ -554,7 +591,11 @@ core::Result<std::function<void()>> GatewayReplayWorkload::action(const Timeline
       });
     });
   }
-  return Workload::action(e);
+  return core::make_error(
+      core::Errc::kConfig,
+      "{}: timeline: gateway_replay has no action '{}' (its actions: ws_drop, "
+      "rest_throttle, rest_errors, exchange_latency, api_burst; the world's: {})",
+      e.where, e.action, kWorldActionNames);
 }
 
 }  // namespace sim

@@ -31,7 +31,9 @@
 ///
 /// Timeline actions (besides the world's): `ws_drop` (MockExchange::drop_streams),
 /// `rest_throttle: {count: N, retry_after: 2s}` (the next N REST calls get 429),
-/// `exchange_latency: {add: 800ms}, for: 5s` (REST answers delayed).
+/// `exchange_latency: {add: 800ms}, for: 5s` (REST answers delayed), `rest_errors: {count: N,
+/// code: 503}` (the next N REST calls get that 5xx), `api_burst` (the gateways' HTTP API,
+/// judged by `expect:` entries: gateway_api_probe.h, also for the api_* params).
 ///
 /// | param | meaning | default |
 /// |---|---|---|
@@ -63,6 +65,7 @@
 
 #include "core/types.h"
 #include "sim/workload.h"
+#include "sim/workloads/gateway_api_probe.h"
 #include "sim/workloads/replay_loop.h"
 
 namespace sim {
@@ -87,6 +90,7 @@ struct GatewayReplayParams {
   bool same_ip = true;
   std::int64_t stagger_us = 0;
   std::size_t venue_subscriptions = 0;  // Coinbase, Kraken: subscriptions of one connection
+  GatewayApiParams api;                 // the gateways' own HTTP API (gateway_api_probe.h)
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.
@@ -123,10 +127,12 @@ class GatewayReplayWorkload final : public Workload {
  public:
   explicit GatewayReplayWorkload(GatewayReplayParams params);
   void setup(SimWorld& world) override;
-  std::optional<std::string> safety_violation() const override { return oracle_.violation; }
+  std::optional<std::string> safety_violation() const override;
   bool converged() const override;
   std::string progress() const override;
   core::Result<std::function<void()>> action(const TimelineEntry& entry) override;
+  core::Status expect(const Expectation& expectation) override { return api_.expect(expectation); }
+  std::vector<std::string> report() const override { return api_.report(); }
 
  private:
   void poll();
@@ -135,6 +141,7 @@ class GatewayReplayWorkload final : public Workload {
 
   GatewayReplayParams params_;
   GatewayReplayOracle oracle_;
+  GatewayApiProbe api_;
   SimWorld* world_ = nullptr;
 };
 

@@ -92,7 +92,8 @@ TEST_CASE("An unknown timeline key fails naming the file, the line and the allow
   CHECK(s.status().message.rfind(
             "t.yaml:5: timeline[1]: unknown key 'submit_ordr' (actions: bus_restart, ", 0) == 0);
   CHECK(s.status().message.find("submit_order, cancel_order, approve, halt, resume, "
-                                "drop_order_response; modifiers: at, for, down_for, "
+                                "drop_order_response, rest_errors, api_burst; modifiers: at, "
+                                "for, down_for, "
                                 "restart_after, by)") != std::string::npos);
 }
 
