@@ -87,6 +87,7 @@ struct GatewayReplayParams {
   bool same_ip = true;
   std::int64_t stagger_us = 0;
   std::size_t venue_subscriptions = 0;  // Coinbase, Kraken: subscriptions of one connection
+  bool purge_read = true;  // purge TICKS below what the oracle read (false: others consume it)
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.
