@@ -73,6 +73,10 @@ core::Result<ReferenceBar> aggregate(std::vector<RefTrade> trades) {
   return bar;
 }
 
+bool own_param(const std::string& key) {
+  return key == "flush_interval" || key == "ack_wait";
+}
+
 }  // namespace
 
 core::Result<SymbolBars> reference_bars(const std::vector<std::string>& records) {
@@ -109,22 +113,26 @@ core::Result<SymbolBars> reference_bars(const std::vector<std::string>& records)
   return out;
 }
 
+std::map<std::string, std::string> gateway_params_of(
+    const std::map<std::string, std::string>& params) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : params)
+    if (!own_param(key)) out.emplace(key, value);
+  return out;
+}
+
 core::Result<PipelineParams> parse_pipeline_params(
     const std::map<std::string, std::string>& params) {
   PipelineParams p;
-  std::map<std::string, std::string> gateway_params;
   for (const auto& [key, value] : params) {
-    if (key != "flush_interval" && key != "ack_wait") {
-      gateway_params[key] = value;
-      continue;
-    }
+    if (!own_param(key)) continue;
     auto d = parse_duration_us(value);
     if (!d || *d <= 0)
       return core::make_error(core::Errc::kConfig,
                               "workload.{}: expected a positive duration, got \"{}\"", key, value);
     (key == "flush_interval" ? p.flush_interval_us : p.ack_wait_us) = *d;
   }
-  auto gateway = parse_gateway_replay_params(gateway_params);
+  auto gateway = parse_gateway_replay_params(gateway_params_of(params));
   if (!gateway) return gateway.status();
   p.gateway = std::move(*gateway);
   if (p.gateway.exchange != core::Exchange::kBinance)
@@ -181,12 +189,7 @@ void PipelineWorkload::poll(SymbolBars::const_iterator symbol) {
   q.table = "ohlcv_1m";
   q.tags_equal = {{"symbol", symbol->first}};
   world_->store_server().query(q, [this, symbol](core::Result<core::QueryResult> r) {
-    if (r && !violation_) {
-      BarsJudgement j = judge_bars(symbol->second, *r);
-      if (j.violation) violation_ = symbol->first + ": " + *j.violation;
-      equal_[symbol->first] = j.equal;
-      if (!j.first_difference.empty()) first_difference_ = symbol->first + " " + j.first_difference;
-    }
+    if (r && !violation_) violation_ = tally_.record(symbol->first, judge_bars(symbol->second, *r));
     poll(std::next(symbol));
   });
 }
@@ -197,17 +200,34 @@ std::optional<std::string> PipelineWorkload::safety_violation() const {
 }
 
 bool PipelineWorkload::converged() const {
-  std::size_t equal = 0;
-  for (const auto& [symbol, n] : equal_) equal += n;
-  return gateway_.converged() && equal == reference_minutes_;
+  return gateway_.converged() && tally_.equal() == reference_minutes_;
 }
 
 std::string PipelineWorkload::progress() const {
-  std::size_t equal = 0;
-  for (const auto& [symbol, n] : equal_) equal += n;
-  return fmt::format("{}; {} of {} reference minutes stored equal{}", gateway_.progress(), equal,
-                     reference_minutes_,
-                     first_difference_.empty() ? "" : "; first difference: " + first_difference_);
+  return fmt::format("{}; {}", gateway_.progress(), tally_.summary(reference_minutes_));
+}
+
+std::optional<std::string> BarsTally::record(const std::string& symbol, BarsJudgement j) {
+  equal_[symbol] = j.equal;
+  difference_[symbol] = std::move(j.first_difference);
+  if (j.violation) return symbol + ": " + *j.violation;
+  return std::nullopt;
+}
+
+std::size_t BarsTally::equal() const {
+  std::size_t n = 0;
+  for (const auto& [symbol, k] : equal_) n += k;
+  return n;
+}
+
+std::string BarsTally::summary(std::size_t minutes) const {
+  std::string out = fmt::format("{} of {} reference minutes stored equal", equal(), minutes);
+  for (const auto& [symbol, difference] : difference_) {
+    if (difference.empty()) continue;
+    out += fmt::format("; first difference: {} {}", symbol, difference);
+    break;
+  }
+  return out;
 }
 
 }  // namespace sim

@@ -54,12 +54,31 @@ using SymbolBars = std::map<std::string, std::map<std::int64_t, ReferenceBar>>;
 /// kConfig naming the frame and field when a trade frame is malformed.
 core::Result<SymbolBars> reference_bars(const std::vector<std::string>& records);
 
+/// Per symbol, the last judgement of its stored bars (judge_bars); the oracle's and
+/// `sim run --live`'s (sim/live/pipeline_live.h) view of the store.
+class BarsTally {
+ public:
+  /// Keeps `j` as `symbol`'s latest; returns its violation naming the symbol, if any.
+  std::optional<std::string> record(const std::string& symbol, BarsJudgement j);
+  std::size_t equal() const;
+  /// "N of M reference minutes equal" and the first difference stored now, if any.
+  std::string summary(std::size_t minutes) const;
+
+ private:
+  std::map<std::string, std::size_t> equal_;
+  std::map<std::string, std::string> difference_;
+};
+
 struct PipelineParams {
   GatewayReplayParams gateway;
   SymbolBars reference;
   std::int64_t flush_interval_us = 1'000'000;
   std::int64_t ack_wait_us = 1'000'000;
 };
+
+/// The params that are gateway_replay's (all but flush_interval and ack_wait).
+std::map<std::string, std::string> gateway_params_of(
+    const std::map<std::string, std::string>& params);
 
 /// gateway_replay's params plus this workload's; kConfig naming what is wrong.
 core::Result<PipelineParams> parse_pipeline_params(
@@ -84,8 +103,7 @@ class PipelineWorkload final : public Workload {
   std::int64_t flush_interval_us_;
   std::int64_t ack_wait_us_;
   std::size_t reference_minutes_ = 0;
-  std::map<std::string, std::size_t> equal_;  // per symbol, as of its last query
-  std::string first_difference_;
+  BarsTally tally_;
   std::optional<std::string> violation_;
   SimWorld* world_ = nullptr;
 };
