@@ -4,6 +4,7 @@
 #include "sim/workloads/gateway_replay.h"
 #include "sim/workloads/live_orders.h"
 #include "sim/workloads/normalizer_replay.h"
+#include "sim/workloads/pipeline_bars.h"
 
 namespace sim {
 
@@ -25,6 +26,11 @@ core::Result<std::unique_ptr<Workload>> make_workload(
     if (!p) return p.status();
     return std::unique_ptr<Workload>(std::make_unique<GatewayReplayWorkload>(std::move(*p)));
   }
+  if (kind == "pipeline") {
+    auto p = parse_pipeline_params(params);
+    if (!p) return p.status();
+    return std::unique_ptr<Workload>(std::make_unique<PipelineWorkload>(std::move(*p)));
+  }
   if (kind == "live_orders") {
     auto p = parse_live_orders_params(params);
     if (!p) return p.status();
@@ -32,7 +38,7 @@ core::Result<std::unique_ptr<Workload>> make_workload(
   }
   return core::make_error(core::Errc::kConfig,
                           "workload.kind: unknown workload \"{}\" (known: bus_stream, "
-                          "gateway_replay, live_orders, normalizer_replay)",
+                          "gateway_replay, live_orders, normalizer_replay, pipeline)",
                           kind);
 }
 

@@ -11,6 +11,7 @@
 #include "sim/live/gateway_live.h"
 #include "sim/live/live_workload.h"
 #include "sim/live/normalizer_live.h"
+#include "sim/live/pipeline_live.h"
 
 namespace sim::live {
 namespace {
@@ -105,9 +106,10 @@ core::Result<std::unique_ptr<LiveWorkload>> make_workload(const Scenario& scenar
   const std::string name = kind == scenario.workload.end() ? "" : kind->second;
   if (name == "gateway_replay") return make_gateway_live(scenario.workload, clock, speed);
   if (name == "normalizer_replay") return make_normalizer_live(scenario.workload, clock, speed);
+  if (name == "pipeline") return make_pipeline_live(scenario.workload, clock, speed);
   return core::make_error(core::Errc::kConfig,
                           "workload.kind '{}' has no live mode (live: gateway_replay, "
-                          "normalizer_replay)",
+                          "normalizer_replay, pipeline)",
                           name);
 }
 

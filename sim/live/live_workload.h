@@ -7,7 +7,7 @@
 /// phase), then starts every stopped process, calls `heal` and runs until `converged` or
 /// converge_within (the liveness phase), and prints `expectations`. Every call runs on the
 /// runner's thread (its net::AsioClock loop). Kinds: gateway_replay (sim/live/gateway_live.h),
-/// normalizer_replay (sim/live/normalizer_live.h).
+/// normalizer_replay (sim/live/normalizer_live.h), pipeline (sim/live/pipeline_live.h).
 #pragma once
 
 #include <functional>

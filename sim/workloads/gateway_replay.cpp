@@ -473,7 +473,7 @@ void GatewayReplayWorkload::poll() {
                                         judge(subject, core::header_value(headers, "Nats-Msg-Id"));
                                     });
   if (oracle_.next_seq != from) {
-    world_->bus_server().stream_purge_below("TICKS", oracle_.next_seq);
+    if (params_.purge_read) world_->bus_server().stream_purge_below("TICKS", oracle_.next_seq);
     world_->event("oracle", "stream_read")
         .u64("next_seq", oracle_.next_seq)
         .u64("stored", oracle_.stored)

@@ -91,6 +91,7 @@ struct GatewayReplayParams {
   std::int64_t stagger_us = 0;
   std::size_t venue_subscriptions = 0;  // Coinbase, Kraken: subscriptions of one connection
   GatewayApiParams api;                 // the gateways' own HTTP API (gateway_api_probe.h)
+  bool purge_read = true;  // purge TICKS below what the oracle read (false: others consume it)
 };
 
 /// Reads and decodes the recording; kConfig naming the file or parameter that is wrong.

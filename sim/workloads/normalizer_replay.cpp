@@ -13,8 +13,8 @@
 #include "core/metrics.h"
 #include "core/streams.h"
 #include "normalizer/bar_rows.h"
-#include "normalizer/normalizer_service.h"
 #include "sim/scenario.h"
+#include "sim/workloads/normalizer_host.h"
 
 namespace sim {
 namespace {
@@ -167,40 +167,12 @@ class ReplayPublisher final : public Process {
   std::size_t next_ = 0;
 };
 
-class NormalizerHost final : public Process {
- public:
-  NormalizerHost(HostEnv& env, const NormalizerReplayParams& params, NormalizerReplayOracle& oracle)
-      : oracle_(oracle),
-        bus_(env.make_bus(bus_options())),
-        store_(env.make_store()),
-        service_(env.clock, *bus_, *store_, metrics_, &env.world.trace(), config(params)) {
-    service_.start();
-  }
-  ~NormalizerHost() override {
-    oracle_.redelivered_skipped += skipped();
-    oracle_.skipped_live = 0;
-  }
-  std::uint64_t skipped() {
-    return metrics_
-        .counter("normalizer_redelivered_skipped_total",
-                 "Redeliveries at or below the stored checkpoint")
-        .value();
-  }
-
- private:
-  static core::NormalizerConfig config(const NormalizerReplayParams& p) {
-    core::NormalizerConfig c;
-    c.nats.ack_wait_sec = static_cast<double>(p.ack_wait_us) / 1e6;
-    c.store.flush_interval_sec = static_cast<double>(p.flush_interval_us) / 1e6;
-    return c;
-  }
-
-  NormalizerReplayOracle& oracle_;
-  core::metrics::Registry metrics_;
-  std::unique_ptr<core::Bus> bus_;
-  std::unique_ptr<core::Store> store_;
-  normalizer::NormalizerService service_;
-};
+core::NormalizerConfig normalizer_config(const NormalizerReplayParams& p) {
+  core::NormalizerConfig c;
+  c.nats.ack_wait_sec = static_cast<double>(p.ack_wait_us) / 1e6;
+  c.store.flush_interval_sec = static_cast<double>(p.flush_interval_us) / 1e6;
+  return c;
+}
 
 }  // namespace
 
@@ -249,7 +221,11 @@ void NormalizerReplayWorkload::setup(SimWorld& world) {
   world_ = &world;
   world.store_server().set_write_latency_us(params_.store_latency_us);
   world.add_host("normalizer", [this](HostEnv& env) {
-    return std::make_unique<NormalizerHost>(env, params_, oracle_);
+    return std::make_unique<NormalizerHost>(env, normalizer_config(params_),
+                                            [this](std::uint64_t skipped) {
+                                              oracle_.redelivered_skipped += skipped;
+                                              oracle_.skipped_live = 0;
+                                            });
   });
   world.add_host("publisher", [this](HostEnv& env) {
     return std::make_unique<ReplayPublisher>(env, params_, oracle_);
