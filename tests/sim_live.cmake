@@ -36,7 +36,7 @@ echo \"exit code $?\""
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties("scenario live: a bus_stream scenario is refused with exit 1" PROPERTIES
                      LABELS scenario PASS_REGULAR_EXPRESSION
-                     "workload.kind 'bus_stream' has no live mode \\(live: gateway_replay, normalizer_replay\\)\nexit code 1")
+                     "workload.kind 'bus_stream' has no live mode \\(live: gateway_replay, normalizer_replay, pipeline\\)\nexit code 1")
 
 # LiveWorld itself: quick [net] cases (nats-server restart on its port, a process that cannot
 # start), label contract like the other real-server suites in `make test`.

@@ -135,7 +135,7 @@ TEST_CASE("A scenario naming an unknown host or workload fails as a config error
   CHECK(outcome.exit_code == sim::kExitUsage);
   CHECK(outcome.failure ==
         "config: workload.kind: unknown workload \"nope\" (known: bus_stream, gateway_replay, "
-        "live_orders, normalizer_replay)");
+        "live_orders, normalizer_replay, pipeline)");
 }
 
 namespace {
