@@ -11,6 +11,16 @@
 #include "sim/workloads/normalizer_replay.h"
 
 namespace sim::live {
+
+core::Status start_normalizer(LiveWorld& world, std::int64_t ack_wait_us,
+                              std::int64_t flush_interval_us) {
+  return world.start_service(
+      "normalizer", "normalizer", "config/normalizer.yaml",
+      {"nats.url=" + world.nats_url(),
+       fmt::format("nats.ack_wait_sec={}", static_cast<double>(ack_wait_us) / 1e6),
+       "nats.reconnect_wait_sec=0.2", "store.write_url=" + world.influx_write_url(),
+       fmt::format("store.flush_interval_sec={}", static_cast<double>(flush_interval_us) / 1e6)});
+}
 namespace {
 
 constexpr std::int64_t kSecondUs = 1'000'000;
@@ -25,15 +35,7 @@ class NormalizerLive final : public LiveWorkload {
     world_ = &world;
     core::Status s = world.start_nats();
     if (s) s = world.start_influxd();
-    if (s) {
-      s = world.start_service(
-          "normalizer", "normalizer", "config/normalizer.yaml",
-          {"nats.url=" + world.nats_url(),
-           fmt::format("nats.ack_wait_sec={}", static_cast<double>(p_.ack_wait_us) / 1e6),
-           "nats.reconnect_wait_sec=0.2", "store.write_url=" + world.influx_write_url(),
-           fmt::format("store.flush_interval_sec={}",
-                       static_cast<double>(p_.flush_interval_us) / 1e6)});
-    }
+    if (s) s = start_normalizer(world, p_.ack_wait_us, p_.flush_interval_us);
     if (!s) return s;
     core::BusOptions o;
     o.url = world.nats_url();

@@ -11,6 +11,7 @@
 /// does), min_skipped (the skip counter of a killed normalizer dies with it).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,11 @@
 #include "sim/live/live_workload.h"
 
 namespace sim::live {
+
+/// The normalizer binary on `world`'s NATS and influxd (both started), named "normalizer";
+/// shared with the pipeline workload's live run.
+core::Status start_normalizer(LiveWorld& world, std::int64_t ack_wait_us,
+                              std::int64_t flush_interval_us);
 
 core::Result<std::unique_ptr<LiveWorkload>> make_normalizer_live(
     const std::map<std::string, std::string>& params, net::AsioClock& clock, double speed);

@@ -4,6 +4,7 @@
 
 #include "net/ilp_store.h"
 #include "sim/live/gateway_live.h"
+#include "sim/live/normalizer_live.h"
 #include "sim/workloads/pipeline_bars.h"
 
 namespace sim::live {
@@ -23,15 +24,7 @@ class PipelineLive final : public LiveWorkload {
   core::Status start(LiveWorld& world) override {
     core::Status s = gateway_->start(world);
     if (s) s = world.start_influxd();
-    if (s) {
-      s = world.start_service(
-          "normalizer", "normalizer", "config/normalizer.yaml",
-          {"nats.url=" + world.nats_url(),
-           fmt::format("nats.ack_wait_sec={}", static_cast<double>(p_.ack_wait_us) / 1e6),
-           "nats.reconnect_wait_sec=0.2", "store.write_url=" + world.influx_write_url(),
-           fmt::format("store.flush_interval_sec={}",
-                       static_cast<double>(p_.flush_interval_us) / 1e6)});
-    }
+    if (s) s = start_normalizer(world, p_.ack_wait_us, p_.flush_interval_us);
     if (!s) return s;
     core::StoreOptions so;
     so.url = fmt::format("http://127.0.0.1:{}", world.influx_port());
