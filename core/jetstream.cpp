@@ -112,8 +112,15 @@ std::string pub_ack_to_json(const PubAck& ack) {
   // tree's dump, whose keys are sorted.
   if (ack.stream.find_first_of("\"\\") == std::string::npos &&
       std::all_of(ack.stream.begin(), ack.stream.end(), [](char c) { return c >= 0x20; })) {
-    return fmt::format(R"({{{}"seq":{},"stream":"{}"}})",
-                       ack.duplicate ? R"("duplicate":true,)" : "", ack.seq, ack.stream);
+    std::string out;
+    out.reserve(48 + ack.stream.size());
+    out += ack.duplicate ? R"({"duplicate":true,"seq":)" : R"({"seq":)";
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, ack.seq).ptr);
+    out += R"(,"stream":")";
+    out += ack.stream;
+    out += "\"}";
+    return out;
   }
   json j = {{"stream", ack.stream}, {"seq", ack.seq}};
   if (ack.duplicate) j["duplicate"] = true;

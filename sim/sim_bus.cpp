@@ -81,9 +81,14 @@ void SimBus::remove_state_handler(core::StateHandlerId id) {
 void SimBus::deliver(core::SubscriptionId sid, const core::BusMessage& msg) {
   auto it = subs_.find(sid);
   if (it == subs_.end()) return;
+  const auto by_name = [](const core::Header& a, const core::Header& b) { return a.name < b.name; };
+  // Most messages carry one header or none: copy only to sort.
+  if (std::is_sorted(msg.headers.begin(), msg.headers.end(), by_name)) {
+    it->second.on_message(msg);
+    return;
+  }
   core::BusMessage m = msg;
-  std::stable_sort(m.headers.begin(), m.headers.end(),
-                   [](const core::Header& a, const core::Header& b) { return a.name < b.name; });
+  std::stable_sort(m.headers.begin(), m.headers.end(), by_name);
   it->second.on_message(m);
 }
 

@@ -143,13 +143,20 @@ void SimBusServer::remove_sub(ConnId conn, core::SubscriptionId sid) {
 void SimBusServer::send(ConnId conn, core::BusMessage msg) {
   auto it = conns_.find(conn);
   if (it == conns_.end()) return;  // lost with the connection
-  it->second.up->send(hop_latency_us(it->second.host, true), [this, msg = std::move(msg)] {
-    if (running_) receive(msg);
-  });
+  it->second.up->send(hop_latency_us(it->second.host, true),
+                      [this, msg = std::move(msg)]() mutable {
+                        if (running_) receive(msg);
+                      });
 }
 
-void SimBusServer::receive(core::BusMessage msg) {
+void SimBusServer::receive(core::BusMessage& msg) {
   if (js_->handle_api(msg)) return;
+  // The stream keeps its own copy; when no subscriber wants the message too it takes this one
+  // (a copy of every tick was a good part of a long replay's time).
+  if (!has_interest(msg.subject)) {
+    js_->capture(std::move(msg));
+    return;
+  }
   js_->capture(msg);
   route(msg.subject, msg);
 }

@@ -94,7 +94,7 @@ class SimBusServer {
     std::string subject;
     std::string queue;
   };
-  void receive(core::BusMessage msg);
+  void receive(core::BusMessage& msg);
   void route(const std::string& subject, const core::BusMessage& msg);
   bool has_interest(const std::string& subject) const;
   void deliver(const Sub& sub, const core::BusMessage& msg);

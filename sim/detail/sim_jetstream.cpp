@@ -115,7 +115,7 @@ std::string SimJetStream::consumer_create(const std::string& stream, const std::
       .dump();
 }
 
-void SimJetStream::capture(const core::BusMessage& msg) {
+void SimJetStream::capture(core::BusMessage msg) {
   const std::int64_t now = clock_.now_us();
   for (auto& [name, s] : streams_) {
     const bool captured =
@@ -125,15 +125,16 @@ void SimJetStream::capture(const core::BusMessage& msg) {
     core::PubAck ack{name, 0, false};
     // As the server does, ids older than the duplicate window are forgotten first.
     s.dedup.expire(now, s.spec.duplicate_window_us);
-    const std::string_view id = core::header_value(msg.headers, core::kMsgIdHeader);
+    std::string id(core::header_value(msg.headers, core::kMsgIdHeader));
     const std::optional<std::uint64_t> dup = id.empty() ? std::nullopt : s.dedup.find(id);
     if (dup) {
       ack.seq = *dup;
       ack.duplicate = true;
     } else {
       ack.seq = ++s.last_seq;
-      s.msgs.push_back(Stored{msg.subject, msg.headers, msg.data, now});
-      if (!id.empty()) s.dedup.insert(std::string(id), ack.seq, now);
+      s.msgs.push_back(
+          Stored{std::move(msg.subject), std::move(msg.headers), std::move(msg.data), now});
+      if (!id.empty()) s.dedup.insert(std::move(id), ack.seq, now);
     }
     if (!msg.reply.empty()) {
       host_.route(msg.reply, core::BusMessage{msg.reply, "", {}, core::pub_ack_to_json(ack)});

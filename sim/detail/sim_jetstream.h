@@ -37,7 +37,7 @@ class SimJetStream {
   /// True if the message was for JetStream only (`$JS.API.*`, `$JS.ACK.*`) and is handled.
   bool handle_api(const core::BusMessage& msg);
   /// Stores a published message in every stream capturing its subject; answers `reply`.
-  void capture(const core::BusMessage& msg);
+  void capture(core::BusMessage msg);
   /// Subscriptions changed or the server started: consumers may deliver again.
   void pump_all();
   /// The server stopped: timers stop; pending deliveries stay pending.

@@ -194,10 +194,11 @@ class GatewayLive final : public LiveWorkload {
     slice_path_ = world_->dir() + "/slice.jsonl";
     auto writer = replay::RecordingWriter::open(slice_path_);
     if (!writer) return writer.status();
+    replay::Record record{0, "binance.ws", "", ""};
     for (std::size_t i = 0; i < p_.replay.frame_count(); ++i) {
-      core::Status s = writer->write(
-          {kSliceEpochUs + p_.replay.offset_us(i), "binance.ws", "", p_.replay.record(i)});
-      if (!s) return s;
+      record.t_us = kSliceEpochUs + p_.replay.offset_us(i);
+      p_.replay.record(i, record.msg);
+      if (core::Status s = writer->write(record); !s) return s;
     }
     return writer->close();
   }
@@ -287,10 +288,10 @@ class GatewayLive final : public LiveWorkload {
     ++read_;
     (void)consumer_->ack(m);
     if (violation_) return;
-    const std::string id(core::header_value(m.msg.headers, "Nats-Msg-Id"));
+    const std::string_view id = core::header_value(m.msg.headers, "Nats-Msg-Id");
     const bool counted = judge_stored_tick(
         p_.replay, next_index_, m.msg.subject, id,
-        [this](std::size_t k, const std::string&) -> std::optional<std::string> {
+        [this](std::size_t k, std::string_view) -> std::optional<std::string> {
           if (lost_++ == 0) first_lost_ = p_.replay.msg_id(k);
           return std::nullopt;
         },

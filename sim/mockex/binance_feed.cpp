@@ -63,24 +63,40 @@ std::string_view payload_of(std::string_view msg) {
 }  // namespace
 
 FlatJson::FlatJson(std::string_view t) : text(t) {
-  flat = text.size() >= 2 && text.front() == '{' && text.back() == '}' &&
-         text.find_first_of("{[\\", 1) == std::string_view::npos;
+  // Plain loops: string_view::find_first_of calls memchr once per character of the text.
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}' ||
+      std::any_of(text.begin() + 1, text.end(),
+                  [](char c) { return c == '{' || c == '[' || c == '\\'; }))
+    return;
+  // `"key":value` pairs split by commas; a value is "text" or runs to the next , or }.
+  for (std::size_t at = 1; at + 1 < text.size(); ++at) {
+    if (text[at] != '"' || size == kMaxMembers) return;
+    const std::size_t key_end = text.find('"', at + 1);
+    if (key_end == std::string_view::npos || text[key_end + 1] != ':') return;
+    const std::string_view key = text.substr(at + 1, key_end - at - 1);
+    std::size_t value_at = key_end + 2;
+    std::size_t value_end = 0;
+    std::string_view value;
+    if (value_at < text.size() && text[value_at] == '"') {
+      value_end = text.find('"', value_at + 1);
+      if (value_end == std::string_view::npos) return;
+      value = text.substr(value_at + 1, value_end - value_at - 1);
+      ++value_end;
+    } else {
+      value_end = value_at;
+      while (text[value_end] != ',' && text[value_end] != '}') ++value_end;
+      value = text.substr(value_at, value_end - value_at);
+    }
+    members[size++] = {key, value};
+    at = value_end;
+    if (text[at] != ',' && at + 1 != text.size()) return;
+  }
+  flat = true;
 }
 
 std::optional<std::string_view> FlatJson::get(std::string_view key) const {
-  for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
-    const std::size_t end = at + key.size();
-    if (at < 2 || text[at - 1] != '"' || (text[at - 2] != '{' && text[at - 2] != ',') ||
-        text.substr(end, 2) != "\":")
-      continue;
-    std::string_view value = text.substr(end + 2);
-    if (value.starts_with('"')) {
-      const auto close = value.find('"', 1);
-      return close == std::string_view::npos ? std::nullopt
-                                             : std::optional(value.substr(1, close - 1));
-    }
-    return value.substr(0, value.find_first_of(",}"));
-  }
+  for (std::size_t i = 0; i < size; ++i)
+    if (members[i].first == key) return members[i].second;
   return std::nullopt;
 }
 
@@ -107,7 +123,7 @@ void MockExchange::Impl::on_record(const replay::Record& record) {
 }
 
 void MockExchange::Impl::on_binance_frame(std::string_view stream, std::string_view payload) {
-  recorded_streams.emplace(stream);
+  if (!recorded_streams.contains(stream)) recorded_streams.emplace(stream);
   hub.publish(stream, payload);
   const auto at = stream.find('@');
   if (at == std::string_view::npos) return;
@@ -146,14 +162,20 @@ void MockExchange::Impl::on_trade_frame(const std::string& symbol, std::string_v
 
 void MockExchange::Impl::publish_derived(const std::string& symbol, const TradeTick& t,
                                          std::int64_t event_ms) {
-  const std::string prefix = lower(symbol) + "@";
-  if (!recorded_streams.contains(prefix + "aggTrade") && hub.has_subscribers(prefix + "aggTrade"))
-    hub.publish(prefix + "aggTrade", ws_agg_trade(symbol, t, event_ms));
-
   FeedSymbol& fs = feed_symbols[symbol];
+  if (fs.agg_trade_stream.empty()) {
+    const std::string prefix = lower(symbol) + "@";
+    fs.agg_trade_stream = prefix + "aggTrade";
+    fs.kline_stream = prefix + "kline_1m";
+    fs.ticker_stream = prefix + "ticker";
+    fs.mini_ticker_stream = prefix + "miniTicker";
+  }
+  if (!recorded_streams.contains(fs.agg_trade_stream) && hub.has_subscribers(fs.agg_trade_stream))
+    hub.publish(fs.agg_trade_stream, ws_agg_trade(symbol, t, event_ms));
+
   const SymbolMarket* m = market.get(symbol);
   const Kline& kline = m->klines.rbegin()->second;
-  const std::string kline_stream = prefix + "kline_1m";
+  const std::string& kline_stream = fs.kline_stream;
   const bool new_kline = fs.kline_open_ms != kline.open_ms;
   if (!recorded_streams.contains(kline_stream) && hub.has_subscribers(kline_stream)) {
     if (new_kline && fs.kline_open_ms) {
@@ -169,12 +191,12 @@ void MockExchange::Impl::publish_derived(const std::string& symbol, const TradeT
   fs.kline_open_ms = kline.open_ms;
 
   if (event_ms - fs.ticker_sent_ms < 1000) return;
-  const bool full = hub.has_subscribers(prefix + "ticker");
-  const bool mini = hub.has_subscribers(prefix + "miniTicker");
+  const bool full = hub.has_subscribers(fs.ticker_stream);
+  const bool mini = hub.has_subscribers(fs.mini_ticker_stream);
   if (!full && !mini) return;
   const auto stats = market.stats(symbol, 24LL * 3600 * 1000);
-  if (full) hub.publish(prefix + "ticker", ws_ticker(symbol, m, *stats, false, event_ms));
-  if (mini) hub.publish(prefix + "miniTicker", ws_ticker(symbol, m, *stats, true, event_ms));
+  if (full) hub.publish(fs.ticker_stream, ws_ticker(symbol, m, *stats, false, event_ms));
+  if (mini) hub.publish(fs.mini_ticker_stream, ws_ticker(symbol, m, *stats, true, event_ms));
   fs.ticker_sent_ms = event_ms;
 }
 

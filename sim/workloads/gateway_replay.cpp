@@ -246,8 +246,10 @@ class ExchangeHost final : public Process {
     const bool binance = params_.exchange == core::Exchange::kBinance;
     const bool listened = binance && exchange_->streams().has_subscribers(replay.stream(frame));
     const std::uint64_t sent = exchange_->venue_messages_sent();
-    exchange_->feed({env_.clock.wall_us(), std::string(venue_record_src(params_.exchange)), "",
-                     replay.record(frame)});
+    fed_.t_us = env_.clock.wall_us();
+    fed_.src = venue_record_src(params_.exchange);
+    replay.record(frame, fed_.msg);
+    exchange_->feed(fed_);
     const bool delivered = binance ? listened : exchange_->venue_messages_sent() > sent;
     bool judged = false;
     replay.for_each_tick(frame, [&](std::size_t i) {
@@ -266,6 +268,7 @@ class ExchangeHost final : public Process {
   std::unique_ptr<core::HttpServer> server_;
   std::unique_ptr<mockex::MockExchange> exchange_;
   std::int64_t start_us_ = 0;
+  replay::Record fed_;  // the frame being fed, its buffers reused
 };
 
 core::Result<std::int64_t> duration_param(const std::string& key, const std::string& value) {
@@ -398,11 +401,13 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
 }
 
 bool judge_stored_tick(const ReplayLoop& replay, std::map<std::string, std::size_t>& next_index,
-                       const std::string& subject, const std::string& id,
-                       const SkippedTick& skipped, std::optional<std::string>& violation) {
-  if (id.find(":trade:") == std::string::npos && id.find(":book:") == std::string::npos)
+                       const std::string& subject, std::string_view id, const SkippedTick& skipped,
+                       std::optional<std::string>& violation) {
+  if (id.find(":trade:") == std::string_view::npos && id.find(":book:") == std::string_view::npos)
     return false;
-  const std::optional<std::size_t> found = replay.find(id);
+  const auto expected = next_index.find(subject);
+  const std::optional<std::size_t> found =
+      replay.find(id, expected == next_index.end() ? 0 : expected->second);
   if (!found) {
     violation = fmt::format("stored tick {} on {} is not in the recording", id, subject);
     return false;
@@ -486,8 +491,8 @@ void GatewayReplayWorkload::poll() {
 
 void GatewayReplayWorkload::judge(const std::string& subject, std::string_view msg_id) {
   const bool counted = judge_stored_tick(
-      params_.replay, oracle_.next_index, subject, std::string(msg_id),
-      [this](std::size_t k, const std::string& next_id) -> std::optional<std::string> {
+      params_.replay, oracle_.next_index, subject, msg_id,
+      [this](std::size_t k, std::string_view next_id) -> std::optional<std::string> {
         if (!oracle_.delivered[k]) return std::nullopt;
         return fmt::format("tick {} on {} lost (the next stored is {})", params_.replay.msg_id(k),
                            params_.replay.subject(k), next_id);

@@ -101,7 +101,7 @@ core::Result<GatewayReplayParams> parse_gateway_replay_params(
 /// For a tick the stored ones passed over (its index, the msg id stored after it): the
 /// violation it makes, or nothing when it may be missing.
 using SkippedTick =
-    std::function<std::optional<std::string>(std::size_t tick, const std::string& next_id)>;
+    std::function<std::optional<std::string>(std::size_t tick, std::string_view next_id)>;
 
 /// Judges one TICKS message (`id`: its Nats-Msg-Id) against `replay`; shared by this workload's
 /// oracle and `sim run --live` (sim/live/gateway_live.h). Only trade and book ticks are judged
@@ -109,8 +109,8 @@ using SkippedTick =
 /// recording order (`next_index`), never twice, and every tick passed over is asked to
 /// `skipped`. True for a tick counted; a broken rule sets `violation` and returns false.
 bool judge_stored_tick(const ReplayLoop& replay, std::map<std::string, std::size_t>& next_index,
-                       const std::string& subject, const std::string& id,
-                       const SkippedTick& skipped, std::optional<std::string>& violation);
+                       const std::string& subject, std::string_view id, const SkippedTick& skipped,
+                       std::optional<std::string>& violation);
 
 struct GatewayReplayOracle {
   std::size_t fed = 0;            // frames fed so far (survives an exchange crash)

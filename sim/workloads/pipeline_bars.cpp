@@ -148,7 +148,7 @@ core::Result<PipelineParams> parse_pipeline_params(
   std::vector<std::string> records;
   records.reserve(p.gateway.replay.frame_count());
   for (std::size_t i = 0; i < p.gateway.replay.frame_count(); ++i)
-    records.push_back(p.gateway.replay.record(i));
+    p.gateway.replay.record(i, records.emplace_back());
   auto reference = reference_bars(records);
   if (!reference) return reference.status();
   if (reference->empty())

@@ -8,6 +8,10 @@ namespace {
 
 constexpr std::int64_t kSecondUs = 1'000'000;
 
+bool is_trade(std::string_view id_prefix) {
+  return id_prefix.find(":trade:") != std::string_view::npos;
+}
+
 // The unsigned number after `"key":` in `text`, or nullopt.
 std::optional<std::pair<std::size_t, std::size_t>> number_at(const std::string& text,
                                                              const std::string& key) {
@@ -26,12 +30,20 @@ std::optional<std::pair<std::size_t, std::size_t>> number_at(const std::string& 
 ReplayLoop::ReplayLoop(std::vector<GatewayReplayFrame> frames, std::vector<GatewayReplayTick> ticks,
                        std::int64_t loop_to_us)
     : frames_(std::move(frames)), ticks_(std::move(ticks)) {
-  for (std::size_t i = 0; i < ticks_.size(); ++i)
-    base_index_.emplace(ticks_[i].id_prefix + std::to_string(ticks_[i].number), i);
+  for (std::size_t i = 0; i < ticks_.size(); ++i) {
+    const GatewayReplayTick& t = ticks_[i];
+    auto it = std::find_if(base_index_.begin(), base_index_.end(),
+                           [&](const PrefixIndex& p) { return p.prefix == t.id_prefix; });
+    if (it == base_index_.end()) {
+      base_index_.push_back({t.id_prefix, is_trade(t.id_prefix), {}});
+      it = std::prev(base_index_.end());
+    }
+    it->by_number.emplace(t.number, i);
+  }
   std::uint64_t trade_max = 0, book_max = 0;
   trade_min_ = book_min_ = UINT64_MAX;
   for (const GatewayReplayTick& t : ticks_) {
-    const bool trade = t.id_prefix.find(":trade:") != std::string::npos;
+    const bool trade = is_trade(t.id_prefix);
     (trade ? trade_min_ : book_min_) = std::min(trade ? trade_min_ : book_min_, t.number);
     (trade ? trade_max : book_max) = std::max(trade ? trade_max : book_max, t.number);
   }
@@ -76,44 +88,54 @@ std::int64_t ReplayLoop::offset_us(std::size_t frame) const {
   return speed_ == 1 ? t : static_cast<std::int64_t>(static_cast<double>(t) / speed_);
 }
 
-std::string ReplayLoop::record(std::size_t frame) const {
+void ReplayLoop::record(std::size_t frame, std::string& out) const {
   const std::size_t loop = frame / frames_.size();
   const GatewayReplayFrame& f = base(frame);
-  if (loop == 0) return f.record;
+  if (loop == 0) {
+    out.assign(f.record);
+    return;
+  }
   const auto period_ms = static_cast<std::uint64_t>(period_us_ / 1000);
-  std::string out;
-  out.reserve(f.record.size() + 16);
+  out.clear();
   std::size_t from = 0;
   for (const Patch& p : patches_[frame % frames_.size()]) {
     out.append(f.record, from, p.pos - from);
     const std::uint64_t v = p.value + (p.time ? loop * period_ms : id_shift(p.trade, loop));
-    out.append(std::to_string(v));
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
     from = p.pos + p.len;
   }
   out.append(f.record, from, std::string::npos);
-  return out;
 }
 
 std::string ReplayLoop::msg_id(std::size_t tick) const {
   const GatewayReplayTick& t = ticks_[tick % ticks_.size()];
-  const bool trade = t.id_prefix.find(":trade:") != std::string::npos;
+  const bool trade = is_trade(t.id_prefix);
   return t.id_prefix + std::to_string(t.number + id_shift(trade, tick / ticks_.size()));
 }
 
-std::optional<std::size_t> ReplayLoop::find(const std::string& msg_id) const {
+std::optional<std::size_t> ReplayLoop::find(std::string_view msg_id, std::size_t hint) const {
   const auto colon = msg_id.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
+  if (colon == std::string_view::npos) return std::nullopt;
   std::uint64_t number = 0;
   const char* end = msg_id.data() + msg_id.size();
   if (std::from_chars(msg_id.data() + colon + 1, end, number).ptr != end) return std::nullopt;
-  const std::string prefix = msg_id.substr(0, colon + 1);
-  const bool trade = prefix.find(":trade:") != std::string::npos;
-  const std::uint64_t min = trade ? trade_min_ : book_min_;
-  const std::uint64_t span = trade ? trade_span_ : book_span_;
+  const std::string_view prefix = msg_id.substr(0, colon + 1);
+  if (hint < tick_count()) {
+    const GatewayReplayTick& t = ticks_[hint % ticks_.size()];
+    const bool trade = is_trade(t.id_prefix);
+    if (t.id_prefix == prefix && t.number + id_shift(trade, hint / ticks_.size()) == number)
+      return hint;
+  }
+  const auto index = std::find_if(base_index_.begin(), base_index_.end(),
+                                  [&](const PrefixIndex& p) { return p.prefix == prefix; });
+  if (index == base_index_.end()) return std::nullopt;
+  const std::uint64_t min = index->trade ? trade_min_ : book_min_;
+  const std::uint64_t span = index->trade ? trade_span_ : book_span_;
   const std::uint64_t loop = span == 0 || number < min ? 0 : (number - min) / span;
   if (loop >= loops_) return std::nullopt;
-  auto it = base_index_.find(prefix + std::to_string(number - loop * span));
-  if (it == base_index_.end()) return std::nullopt;
+  auto it = index->by_number.find(number - loop * span);
+  if (it == index->by_number.end()) return std::nullopt;
   return static_cast<std::size_t>(loop) * ticks_.size() + it->second;
 }
 

@@ -19,9 +19,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace sim {
@@ -55,8 +56,9 @@ class ReplayLoop {
 
   std::int64_t offset_us(std::size_t frame) const;
   const std::string& stream(std::size_t frame) const { return base(frame).stream; }
-  /// The frame's text as loop `frame / base frames` sends it.
-  std::string record(std::size_t frame) const;
+  /// The frame's text as loop `frame / base frames` sends it, into `out` (replaced; a buffer
+  /// reused across frames saves an allocation per frame).
+  void record(std::size_t frame, std::string& out) const;
   /// Calls `f(tick index)` for each judged tick the frame decodes to.
   template <typename F>
   void for_each_tick(std::size_t frame, F&& f) const {
@@ -68,8 +70,9 @@ class ReplayLoop {
     return ticks_[tick % ticks_.size()].subject;
   }
   std::string msg_id(std::size_t tick) const;
-  /// The tick a stored msg id names, or nullopt when the replay has no such tick.
-  std::optional<std::size_t> find(const std::string& msg_id) const;
+  /// The tick a stored msg id names, or nullopt when the replay has no such tick. `hint`, the
+  /// tick expected next (ticks are mostly stored in replay order), is checked first.
+  std::optional<std::size_t> find(std::string_view msg_id, std::size_t hint = 0) const;
   /// Divides every offset by `speed` (> 0), as the workload's `speed` param asks.
   void scale(double speed) { speed_ = speed; }
 
@@ -90,8 +93,16 @@ class ReplayLoop {
 
   std::vector<GatewayReplayFrame> frames_;
   std::vector<GatewayReplayTick> ticks_;
-  std::vector<std::vector<Patch>> patches_;        // by base frame
-  std::map<std::string, std::size_t> base_index_;  // base msg id -> base tick
+  // The judge looks up every stored tick: ids are split into their few distinct prefixes
+  // and a number, so a lookup hashes an integer instead of building and comparing a string.
+  struct PrefixIndex {
+    std::string prefix;  // "binance:BTCUSDT:trade:"
+    bool trade = false;
+    std::unordered_map<std::uint64_t, std::size_t> by_number;  // base number -> base tick
+  };
+
+  std::vector<std::vector<Patch>> patches_;  // by base frame
+  std::vector<PrefixIndex> base_index_;
   std::int64_t period_us_ = 0;
   double speed_ = 1;
   std::size_t loops_ = 1;

@@ -4,6 +4,7 @@
 /// sim/mockex; see server.h for the contract.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -35,16 +36,23 @@ struct FeedSymbol {
   std::int64_t ticker_sent_ms = 0;  // event time of the last derived 24hr ticker
   std::int64_t kline_sent_ms = 0;   // ... and kline update
   std::optional<std::int64_t> kline_open_ms;  // the kline the last trade went into
+  // Derived stream names, made once rather than per trade: "btcusdt@aggTrade", ...
+  std::string agg_trade_stream, kline_stream, ticker_stream, mini_ticker_stream;
 };
 
 /// A flat JSON object's members as written (a string without its quotes): the hot Binance
 /// trade and bookTicker payloads, read without building a tree. `flat` is false for text with
-/// nesting or escapes, which that shortcut does not handle.
+/// nesting, escapes or whitespace, or more than kMaxMembers members, which that shortcut does
+/// not handle. The members are split once, so each `get` compares a few short keys instead of
+/// searching the text.
 struct FlatJson {
+  static constexpr std::size_t kMaxMembers = 24;
   explicit FlatJson(std::string_view text);
   std::optional<std::string_view> get(std::string_view key) const;
   std::string_view text;
   bool flat = false;
+  std::size_t size = 0;
+  std::array<std::pair<std::string_view, std::string_view>, kMaxMembers> members;
 };
 
 struct MockExchange::Impl {
