@@ -72,15 +72,20 @@ redis.call('HSET', key, 'id:' .. id, amount)
 return {1, redis.call('HINCRBY', key, 'total', amount)}
 )lua");
 
-const KvScript kReleaseScript("release", R"lua(
+const KvScript kSettleScript("settle", R"lua(
 local key = KEYS[1]
 local field = 'id:' .. ARGV[1]
 local amount = redis.call('HGET', key, field)
 if not amount then
   return {0, tonumber(redis.call('HGET', key, 'total') or 0)}
 end
+amount = tonumber(amount)
+local kept = math.min(tonumber(ARGV[2]), amount)
 redis.call('HDEL', key, field)
-return {1, redis.call('HINCRBY', key, 'total', -tonumber(amount))}
+if kept > 0 then
+  redis.call('HINCRBY', key, 'id:pos:' .. ARGV[1], kept)
+end
+return {1, redis.call('HINCRBY', key, 'total', kept - amount)}
 )lua");
 
 }  // namespace core

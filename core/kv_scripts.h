@@ -18,7 +18,10 @@
 /// "total" plus one field per id). ARGV = id, amount, cap. Returns {reserved (1|0), total}.
 /// Reserving an id twice is a no-op that answers 1, so a redelivered order reserves once.
 ///
-/// kReleaseScript: releases what `id` reserved. ARGV = id. Returns {released (1|0), total}.
+/// kSettleScript: ends what `id` reserved in one step: `kept` (at most the reserved amount;
+/// 0 releases it all) stays as a position in field "id:pos:<id>", the rest is released, so the
+/// total never rises. ARGV = id, kept. Returns {settled (1|0), total}; an id with no
+/// reservation (settled already) changes nothing.
 #pragma once
 
 #include "core/ports/kv.h"
@@ -28,6 +31,6 @@ namespace core {
 extern const KvScript kRateLimitScript;
 extern const KvScript kRateLimitStopScript;
 extern const KvScript kReserveScript;
-extern const KvScript kReleaseScript;
+extern const KvScript kSettleScript;
 
 }  // namespace core

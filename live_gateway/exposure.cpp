@@ -68,27 +68,14 @@ void Exposure::reserve(std::string_view account, std::string_view symbol,
 void Exposure::settle(std::string_view account, std::string_view symbol,
                       std::string_view client_order_id, const core::Decimal& filled_usd,
                       std::function<void(core::Status)> done) {
-  std::string k = key(account, symbol);
-  std::string id(client_order_id);
   core::Result<std::int64_t> kept = to_micro_usd(filled_usd);
   if (!kept) return done(kept.status());
-  if (*kept == 0) return release(std::move(k), std::move(id), std::move(done));
-  kv_.eval(core::kReserveScript, {k},
-           {"pos:" + id, std::to_string(*kept), std::to_string(kUncappedMicroUsd)},
-           [this, k, id, done = std::move(done)](core::Result<core::KvReply> r) mutable {
-             bool reserved = false;
-             core::Result<std::int64_t> total = script_total(r, reserved);
-             if (!total) return done(total.status());  // the order's reservation stays: safe
-             release(std::move(k), std::move(id), std::move(done));
-           });
-}
-
-void Exposure::release(std::string key, std::string id, std::function<void(core::Status)> done) {
-  kv_.eval(core::kReleaseScript, {std::move(key)}, {std::move(id)},
+  kv_.eval(core::kSettleScript, {key(account, symbol)},
+           {std::string(client_order_id), std::to_string(*kept)},
            [done = std::move(done)](core::Result<core::KvReply> r) {
-             bool released = false;
-             core::Result<std::int64_t> total = script_total(r, released);
-             done(total.status());
+             bool settled = false;
+             core::Result<std::int64_t> total = script_total(r, settled);
+             done(total.status());  // on an error the order's reservation stays: the safe side
            });
 }
 

@@ -4,14 +4,15 @@
 /// sees the same total.
 ///
 /// One Kv hash per (account, symbol), `{prefix}:exposure:{account}:{symbol}`, run through
-/// core::kReserveScript / kReleaseScript (field "total" plus one field per reservation). The
+/// core::kReserveScript / kSettleScript (field "total" plus one field per reservation). The
 /// script does the check-and-add in one step, so two workers cannot both fit under the cap.
-/// Amounts are integer micro-USD, rounded up, so the stored total is never below the truth.
+/// Amounts are integer micro-USD, rounded up, so a reservation is never below its valuation.
 ///
 /// Life of an order: reserve(id = client_order_id, its notional) before it may execute; when it
-/// is final, settle() keeps the filled notional as position (field `pos:{id}`, reserved past the
-/// cap because it was already inside it) and only then releases the order's reservation, so
-/// the total never dips below what is held while the two steps run.
+/// is final, settle() turns the reservation into a position in one step: the filled notional
+/// stays (field `id:pos:{id}`), at most what was reserved, and the rest is released. A fill
+/// priced above the order's valuation (a crossing sell filled at the higher bid, a market buy's
+/// slippage) so counts at its valuation: the total never passes the cap that admitted it.
 ///
 /// Sells do not net against buys: exposure is gross (every order adds its notional, whatever
 /// its side), which never lets a limit break but can refuse an order that would reduce a
@@ -47,7 +48,8 @@ class Exposure {
   /// reservation may exist, which errs on the safe side).
   void reserve(std::string_view account, std::string_view symbol, std::string_view client_order_id,
                const core::Decimal& notional_usd, std::function<void(core::Result<Outcome>)> done);
-  /// The order is final: `filled_usd` stays as position, the rest is released.
+  /// The order is final: `filled_usd` (at most what it reserved) stays as position, the rest
+  /// is released; settling twice settles once.
   void settle(std::string_view account, std::string_view symbol, std::string_view client_order_id,
               const core::Decimal& filled_usd, std::function<void(core::Status)> done);
   /// The current total of (account, symbol) in USD.
@@ -59,8 +61,6 @@ class Exposure {
   static core::Result<std::int64_t> to_micro_usd(const core::Decimal& usd);
 
  private:
-  void release(std::string key, std::string id, std::function<void(core::Status)> done);
-
   core::Kv& kv_;
   std::int64_t cap_micro_usd_ = 0;
   std::string prefix_;

@@ -114,19 +114,26 @@ void reservations(W& w) {
   auto reserve = [&](const std::string& id, const std::string& amount) {
     return eval(w, core::kReserveScript, {"pos:acct1"}, {id, amount, "100"}).value();
   };
-  auto release = [&](const std::string& id) {
-    return eval(w, core::kReleaseScript, {"pos:acct1"}, {id}).value();
+  auto settle = [&](const std::string& id, const std::string& kept) {
+    return eval(w, core::kSettleScript, {"pos:acct1"}, {id, kept}).value();
   };
   CHECK(reserve("a", "60") == ints({1, 60}));
   CHECK(reserve("b", "50") == ints({0, 60}));
   CHECK(reserve("a", "60") == ints({1, 60}));  // a redelivered order reserves once
-  CHECK(release("a") == ints({1, 0}));
-  CHECK(release("a") == ints({0, 0}));
+  CHECK(settle("a", "0") == ints({1, 0}));
+  CHECK(settle("a", "0") == ints({0, 0}));
   CHECK(reserve("b", "50") == ints({1, 50}));
   CHECK(reserve("c", "50") == ints({1, 100}));
   CHECK(reserve("d", "1") == ints({0, 100}));
+  // A fill above its reservation (a better sell price, a slipped market buy) keeps only what
+  // was reserved: the total never rises past the cap that admitted the order.
+  CHECK(settle("b", "57") == ints({1, 100}));
+  CHECK(settle("c", "20") == ints({1, 70}));
+  CHECK(settle("c", "20") == ints({0, 70}));  // settled once
+  CHECK(reserve("d", "31") == ints({0, 70}));
+  CHECK(reserve("d", "30") == ints({1, 100}));
 }
-KV_CONTRACT("reservation scripts hold the cap and release once", reservations)
+KV_CONTRACT("reservation scripts hold the cap, settle once and never raise the total", reservations)
 
 template <typename W>
 void lua_conversion(W& w) {
