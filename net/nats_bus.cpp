@@ -23,6 +23,11 @@
 extern "C" natsStatus natsMsg_create(natsMsg** newMsg, const char* subject, int subjLen,
                                      const char* reply, int replyLen, const char* buf, int bufLen,
                                      int hdrLen);
+// What natsMsg_Destroy hands to nats.c's garbage-collector thread, which then frees it there:
+// a lock, often a wake-up, and a free on another thread per message. Called directly on
+// the loop for the messages this bus owns outright (created by publish, or taken from a
+// synchronous subscription). Exported by libnats (3.4.1), not declared in nats.h.
+extern "C" void natsMsg_free(void* object);
 
 namespace net {
 namespace {
@@ -132,7 +137,6 @@ struct NatsBus::Impl {
   std::mutex mailbox_mu;
   std::vector<Event> mailbox;   // under mailbox_mu
   std::vector<Event> draining;  // loop-only
-  std::vector<natsMsg*> spent;  // loop-only: messages to destroy together, see release()
   core::BusMessage delivered;   // loop-only: the message being handed over, reused
 
   // Called from nats.c threads (and from the loop for a synchronous connect).
@@ -174,7 +178,7 @@ struct NatsBus::Impl {
         natsMsg* msg = nullptr;
         if (natsSubscription_NextMsg(&msg, sub, 0) != NATS_OK) break;
         copy_message(msg, delivered);
-        spent.push_back(msg);
+        natsMsg_free(msg);
         it->second.on_message(delivered);
         if (!*token) return;
         it = subs.find(id);
@@ -182,20 +186,6 @@ struct NatsBus::Impl {
       }
       it = subs.upper_bound(id);
     }
-    release();
-  }
-  // nats.c frees every natsMsg on its garbage-collector thread, waking it when idle: one
-  // wake-up (and context switch) per message unless they are handed over together.
-  void defer_destroy(natsMsg* msg) {
-    if (spent.empty())
-      clock.post([this, alive = alive] {
-        if (*alive) release();
-      });
-    spent.push_back(msg);
-  }
-  void release() {
-    for (natsMsg* m : spent) natsMsg_Destroy(m);
-    spent.clear();
   }
 
   void handle_state(BusState state) {
@@ -374,7 +364,6 @@ NatsBus::~NatsBus() {
                           [&] { return im.bridge.closed_count >= im.started; });
   }
   for (auto& [id, sub] : im.subs) natsSubscription_Destroy(sub.sub);
-  im.release();
   natsConnection_Destroy(im.nc);
   natsOptions_Destroy(im.opts);
 }
@@ -404,8 +393,8 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
   } else {
     natsMsg* msg = nullptr;
     if (core::Status st = im.raw_message(&msg, headers, data); !st) return st;
-    s = natsConnection_PublishMsg(im.nc, msg);
-    im.defer_destroy(msg);
+    s = natsConnection_PublishMsg(im.nc, msg);  // copies it into the write buffer
+    natsMsg_free(msg);
   }
   return s == NATS_OK ? core::Status::ok()
                       : nats_error(s, fmt::format("publish to {}", im.subject_buf));

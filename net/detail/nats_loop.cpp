@@ -34,6 +34,10 @@ namespace {
 
 using Wait = boost::asio::posix::descriptor_base::wait_type;
 
+// A flush waits at most this many loop turns, or until this much is buffered.
+constexpr int kMaxDeferrals = 16;
+constexpr int kFlushBytes = 32 * 1024;
+
 /// One per connection (nats.c's userData for it): attached again with the new socket after
 /// each reconnect, detached once when the connection closes. Loop-only except `detached`.
 struct Watch : std::enable_shared_from_this<Watch> {
@@ -50,6 +54,8 @@ struct Watch : std::enable_shared_from_this<Watch> {
   bool want_write = false;
   bool reading = false;         // a read wait is pending
   bool flushing = false;        // a flush is posted or a write wait is pending
+  int buffered_seen = -1;       // nats.c's buffered bytes when the posted flush last looked
+  int deferrals = 0;            // loop turns the pending flush has waited
   std::shared_ptr<Watch> self;  // nats.c's reference (userData), dropped at detach
 
   void attach(int fd) {
@@ -83,16 +89,28 @@ struct Watch : std::enable_shared_from_this<Watch> {
   }
 
   // The write goes out from a posted handler rather than on writability: the socket almost
-  // always has room, and the post lets the rest of this loop turn's publishes join it.
+  // always has room. The handler waits while each loop turn still adds to nats.c's buffer
+  // (a feed's frames each complete in their own turn), so a burst leaves in a few writes;
+  // a lone message goes out one turn after its publish.
   void schedule_flush() {
     if (flushing || detached) return;
     flushing = true;
+    deferrals = 0;
+    buffered_seen = -1;
     boost::asio::post(hook->io, [s = shared_from_this()] { s->flush(); });
   }
 
   void flush() {
     flushing = false;
     if (detached || !want_write) return;
+    const int buffered = natsConnection_Buffered(nc);
+    if (buffered > buffered_seen && buffered < kFlushBytes && deferrals < kMaxDeferrals) {
+      ++deferrals;
+      buffered_seen = buffered;
+      flushing = true;
+      boost::asio::post(hook->io, [s = shared_from_this()] { s->flush(); });
+      return;
+    }
     natsConnection_ProcessWriteEvent(nc);  // clears want_write once everything is written
     if (detached || !want_write) return;
     if (!socket.is_open()) {  // attach still queued behind us
