@@ -10,7 +10,10 @@
 //    so the figures say which process was the bottleneck.
 // 2. raw: the tick payloads captured in (1) are published again with natsConnection_Publish
 //    from a thread as fast as it goes, on the same subjects, and the same subscriber counts
-//    them; the rate is received ticks over first publish to last arrival.
+//    them; the rate is received ticks over first publish to last arrival. In JetStream mode
+//    also as the gateway publishes them: js_PublishAsync into the TICKS stream, each with its
+//    own Nats-Msg-Id, at most buffer_size (5000) awaiting their PubAck; the JetStream ratio is
+//    taken against that (the core one is printed too).
 // 3. latency: the same chain with mockex at the recorded pace (--speed 1); the subscriber takes
 //    arrival wall time minus the tick's ts_recv (the gateway's wall clock at the frame's
 //    arrival, same machine) for every tick of the window. (1) reports it too, under saturation.
@@ -24,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -56,6 +60,7 @@ struct Options {
   std::int64_t window_us = 10'000'000;
   std::int64_t latency_window_us = 10'000'000;
   std::uint64_t raw_messages = 1'000'000;
+  std::uint64_t raw_js_messages = 200'000;  // each one is stored: a smaller run
   std::vector<bool> jetstream_modes{true, false};
 };
 
@@ -184,7 +189,7 @@ struct ThroughputResult {
   double ticks_per_sec = 0;
   Percentiles latency;
   std::uint64_t rss_kb = 0;
-  double gateway_cpu = 0, mockex_cpu = 0, nats_cpu = 0;
+  double gateway_cpu = 0, mockex_cpu = 0, nats_cpu = 0, bench_cpu = 0;
   std::uint64_t dropped = 0;  // ticks the gateway dropped during the window (not counted above)
 };
 
@@ -199,6 +204,7 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   const auto gw0 = bench::sample_proc(chain.gateway->pid());
   const auto mx0 = bench::sample_proc(chain.mockex->pid());
   const auto ns0 = bench::sample_proc(nats_pid);
+  const auto self0 = bench::sample_proc(getpid());
   const auto dropped0 = ticks_dropped(clock, chain);
   const auto count0 = sink.received;
   const auto t0 = clock.now_us();
@@ -215,6 +221,7 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   r.gateway_cpu = bench::cpu_percent(gw0, gw1, elapsed_us);
   r.mockex_cpu = bench::cpu_percent(mx0, bench::sample_proc(chain.mockex->pid()), elapsed_us);
   r.nats_cpu = bench::cpu_percent(ns0, bench::sample_proc(nats_pid), elapsed_us);
+  r.bench_cpu = bench::cpu_percent(self0, bench::sample_proc(getpid()), elapsed_us);
   r.dropped = ticks_dropped(clock, chain) - dropped0;
   r.latency = percentiles(std::move(sink.latencies_us));
   sink.latencies_us = {};
@@ -222,15 +229,63 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
 }
 
 struct RawResult {
-  double publish_per_sec = 0;   // natsConnection_Publish calls, first to last
+  double publish_per_sec = 0;   // publish calls (and, for JetStream, PubAcks), first to last
   double received_per_sec = 0;  // the subscriber's view, first publish to last arrival
   std::uint64_t received = 0;
+  std::uint64_t failed = 0;  // publishes nats.c refused or JetStream did not acknowledge
 };
 
-/// Publishes `count` of the captured payloads (cycled) from a thread on a plain nats.c
-/// connection while the loop receives.
+using Captured = std::vector<std::pair<std::string, std::string>>;
+/// Publishes `count` of the captured payloads (cycled) on `nc`, returns the failures.
+using PublishAll = std::function<std::uint64_t(natsConnection*, const Captured&, std::uint64_t)>;
+
+std::uint64_t publish_core(natsConnection* nc, const Captured& captured, std::uint64_t count) {
+  std::uint64_t failed = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const auto& [subject, data] = captured[i % captured.size()];
+    if (natsConnection_Publish(nc, subject.c_str(), data.data(), static_cast<int>(data.size())) !=
+        NATS_OK)
+      ++failed;
+  }
+  natsConnection_FlushTimeout(nc, 30'000);
+  return failed;
+}
+
+/// As the gateway's outbox does: every message its own Nats-Msg-Id, at most 5000 unacked.
+std::uint64_t publish_jetstream(natsConnection* nc, const Captured& captured, std::uint64_t count) {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.PublishAsync.MaxPending = 5000;
+  o.PublishAsync.StallWait = 30'000;
+  jsCtx* js = nullptr;
+  if (natsConnection_JetStream(&js, nc, &o) != NATS_OK) return count;
+  std::uint64_t failed = 0;
+  std::string id;
+  jsPubOptions po;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const auto& [subject, data] = captured[i % captured.size()];
+    id = fmt::format("bench:raw:{}", i);
+    jsPubOptions_Init(&po);
+    po.MsgId = id.c_str();
+    if (js_PublishAsync(js, subject.c_str(), data.data(), static_cast<int>(data.size()), &po) !=
+        NATS_OK)
+      ++failed;
+  }
+  jsPubOptions_Init(&po);
+  po.MaxWait = 30'000;
+  if (js_PublishAsyncComplete(js, &po) != NATS_OK) ++failed;
+  natsMsgList pending{};
+  if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK) {
+    failed += static_cast<std::uint64_t>(pending.Count);
+    natsMsgList_Destroy(&pending);
+  }
+  jsCtx_Destroy(js);
+  return failed;
+}
+
+/// Runs `publish_all` from a thread on a plain nats.c connection while the loop receives.
 RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port,
-                      std::uint64_t count) {
+                      std::uint64_t count, const PublishAll& publish_all) {
   natsConnection* nc = nullptr;
   const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
   if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
@@ -239,13 +294,10 @@ RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port
   clock.run_for(500'000);               // let the chain's last ticks drain
   const auto base = sink.received;
   std::atomic<std::int64_t> published_us{0};
+  std::uint64_t failed = 0;
   const auto t0 = clock.now_us();
   std::thread publisher([&] {
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const auto& [subject, data] = captured[i % captured.size()];
-      natsConnection_Publish(nc, subject.c_str(), data.data(), static_cast<int>(data.size()));
-    }
-    natsConnection_FlushTimeout(nc, 30'000);
+    failed = publish_all(nc, captured, count);
     published_us = clock.now_us();
   });
   // Done when everything arrived, or nothing has for a second after the flush (the server
@@ -258,6 +310,7 @@ RawResult measure_raw(net::AsioClock& clock, Sink& sink, std::uint16_t nats_port
   natsConnection_Destroy(nc);
   RawResult r;
   r.received = sink.received - base;
+  r.failed = failed;
   r.publish_per_sec = static_cast<double>(count) * 1e6 / static_cast<double>(published_us - t0);
   r.received_per_sec =
       static_cast<double>(r.received) * 1e6 / static_cast<double>(sink.last_arrival_us - t0);
@@ -306,8 +359,18 @@ void stop_chain(Chain& chain) {
   chain.mockex->terminate();
 }
 
+void print_raw(const char* what, const RawResult& raw) {
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", fmt::format("raw nats.c {} publish/s", what),
+             raw.publish_per_sec, "");
+  fmt::print("{:<44} {:>14.0f} {:>18}\n", fmt::format("raw nats.c {} received msgs/s", what),
+             raw.received_per_sec, "");
+  fmt::print("{:<44} {:>14} {:>18}\n", "  failed publishes (received of sent)",
+             fmt::format("{} ({})", raw.failed, raw.received), "");
+}
+
 void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
-                const ThroughputResult& paced, const Percentiles& floor) {
+                const std::optional<RawResult>& raw_js, const ThroughputResult& paced,
+                const Percentiles& floor) {
   const char* mode = jetstream ? "jetstream" : "core";
   const double ratio = 100.0 * t.ticks_per_sec / raw.received_per_sec;
   fmt::print("\n== gateway end to end, nats {} ==\n", mode);
@@ -315,9 +378,15 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
   fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway e2e ticks/s (mockex max speed)", t.ticks_per_sec,
              "");
   fmt::print("{:<44} {:>14} {:>18}\n", "  ticks the gateway dropped in the window", t.dropped, "");
-  fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c publish calls/s", raw.publish_per_sec, "");
-  fmt::print("{:<44} {:>14.0f} {:>18}\n", "raw nats.c received msgs/s", raw.received_per_sec, "");
-  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw received", ratio, ">= 50%");
+  print_raw("core", raw);
+  if (raw_js) {
+    print_raw("JetStream async", *raw_js);
+    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw JetStream async received",
+               100.0 * t.ticks_per_sec / raw_js->received_per_sec, ">= 50%");
+    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw core received", ratio, "");
+  } else {
+    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw core received", ratio, ">= 50%");
+  }
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, recorded pace", paced.latency.p50_ms,
              "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, recorded pace", paced.latency.p99_ms,
@@ -342,6 +411,8 @@ void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
              t.ticks_per_sec * 100.0 / std::max(t.gateway_cpu, 0.1), "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "mockex CPU (max speed)", t.mockex_cpu, "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "nats-server CPU (max speed)", t.nats_cpu, "");
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", "bench subscriber process CPU (max speed)", t.bench_cpu,
+             "");
   fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway CPU (recorded pace)", paced.gateway_cpu, "");
   std::fflush(stdout);
 }
@@ -363,14 +434,16 @@ void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uin
   auto fast = start_chain(dir, nats_port, jetstream, "max", tag + "-max");
   const auto throughput = measure_chain(clock, sink, fast, nats_pid, o.warmup_us, o.window_us);
   stop_chain(fast);
-  const auto raw = measure_raw(clock, sink, nats_port, o.raw_messages);
+  const auto raw = measure_raw(clock, sink, nats_port, o.raw_messages, publish_core);
+  std::optional<RawResult> raw_js;
+  if (jetstream) raw_js = measure_raw(clock, sink, nats_port, o.raw_js_messages, publish_jetstream);
   auto paced = start_chain(dir, nats_port, jetstream, "1", tag + "-paced");
   sink.received = 0;
   const auto latency =
       measure_chain(clock, sink, paced, nats_pid, o.warmup_us, o.latency_window_us);
   stop_chain(paced);
   const auto floor = measure_floor(clock, sink, nats_port, 2000);
-  print_mode(jetstream, throughput, raw, latency, floor);
+  print_mode(jetstream, throughput, raw, raw_js, latency, floor);
 }
 
 std::optional<Options> parse_args(int argc, char** argv) {
@@ -382,6 +455,8 @@ std::optional<Options> parse_args(int argc, char** argv) {
       o.window_us = o.latency_window_us = std::stoll(argv[++i]) * 1'000'000;
     } else if (flag == "--raw-messages" && has_value) {
       o.raw_messages = std::stoull(argv[++i]);
+    } else if (flag == "--raw-js-messages" && has_value) {
+      o.raw_js_messages = std::stoull(argv[++i]);
     } else if (flag == "--mode" && has_value) {
       const std::string_view m = argv[++i];
       if (m != "jetstream" && m != "core" && m != "both") return std::nullopt;
@@ -400,7 +475,7 @@ int main(int argc, char** argv) {
   const auto options = parse_args(argc, argv);
   if (!options) {
     fmt::print(stderr,
-               "usage: gateway_e2e_bench [--window-sec N] [--raw-messages N] "
+               "usage: gateway_e2e_bench [--window-sec N] [--raw-messages N] [--raw-js-messages N] "
                "[--mode jetstream|core|both]\n");
     return 2;
   }

@@ -31,9 +31,10 @@ struct BusOptions {
   std::int64_t reconnect_wait_us = 250'000;
   int max_reconnect_attempts = -1;
   std::int64_t reconnect_buf_bytes = 8 * 1024 * 1024;
-  /// Write each publish to the socket at once instead of letting nats.c's flusher batch it,
-  /// which holds a lone message about 1 ms. For request/response paths (live_gateway's order
-  /// updates and fills); streams of ticks keep batching for throughput. SimBus ignores it.
+  /// Write publishes to the socket from the loop as soon as a turn passes that published
+  /// nothing more (a burst still leaves together) instead of letting nats.c's flusher batch
+  /// them, which holds a lone message about 1 ms. For the gateway's ticks and request/response
+  /// paths (live_gateway's order updates and fills). SimBus ignores it.
   bool send_asap = false;
 
   /// The reconnect buffer in effect: 0 in JetStream mode (see the file comment).

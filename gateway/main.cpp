@@ -33,8 +33,8 @@
 namespace {
 
 /// Ticks go out as they come: nats.c's flusher would hold each about 1 ms (DESIGN.md section 7
-/// wants fetch to publish p99 < 1 ms), and a tick burst is a burst of websocket frames, one
-/// loop turn each, so there is nothing to batch within a turn anyway.
+/// wants fetch to publish p99 < 1 ms). NatsBus still batches a burst: a write leaves once a
+/// loop turn passed that published nothing more (net/detail/nats_loop.h).
 core::BusOptions gateway_bus_options(const core::GatewayConfig& c) {
   core::BusOptions o = core::bus_options_of(c);
   o.send_asap = true;

@@ -15,6 +15,19 @@
 
 #include "core/log.h"
 #include "core/subject.h"
+#include "net/detail/nats_loop.h"
+
+// nats.c's own constructor for a message it received: `buf` holds `hdrLen` bytes of encoded
+// headers, then the data. Exported by libnats (3.4.1) but not declared in nats.h; the
+// header block is sent as given (it is never parsed unless read back).
+extern "C" natsStatus natsMsg_create(natsMsg** newMsg, const char* subject, int subjLen,
+                                     const char* reply, int replyLen, const char* buf, int bufLen,
+                                     int hdrLen);
+// What natsMsg_Destroy hands to nats.c's garbage-collector thread, which then frees it there:
+// a lock, often a wake-up, and a free on another thread per message. Called directly on
+// the loop for the messages this bus owns outright (created by publish, or taken from a
+// synchronous subscription). Exported by libnats (3.4.1), not declared in nats.h.
+extern "C" void natsMsg_free(void* object);
 
 namespace net {
 namespace {
@@ -85,21 +98,15 @@ struct Bridge {
   std::uint64_t closed_count = 0;
 };
 
-struct SubCtx {
-  Bridge* bridge;
-  core::SubscriptionId id;
-};
-
-namespace {
-void on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure);
-}
-
 struct NatsBus::Impl {
   Impl(AsioClock& c, core::BusOptions o) : clock(c), options(std::move(o)) {}
   AsioClock& clock;
   core::BusOptions options;
   core::log::Logger log{"nats_bus"};
   Bridge bridge{this};
+  // The socket's I/O runs on the loop; after each read, the messages it parsed wait in the
+  // (synchronous) subscriptions and are handed over at once: no nats.c thread in between.
+  detail::NatsLoop loop{clock.io_context(), [this] { deliver(); }};
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // loop-only
   natsOptions* opts = nullptr;
   natsConnection* nc = nullptr;  // null only when a new cycle failed to start one
@@ -114,42 +121,31 @@ struct NatsBus::Impl {
   struct Sub {
     std::string subject;
     std::string queue;
-    SubCtx* ctx;  // kept across cycles, so the id the caller holds stays valid
     std::function<void(const core::BusMessage&)> on_message;
     natsSubscription* sub = nullptr;  // null between a close and the next cycle
   };
   core::SubscriptionId next_sub = 1;
   std::map<core::SubscriptionId, Sub> subs;
-  std::list<SubCtx> sub_ctxs;  // closures handed to nats.c; freed after the connection
   core::StateHandlerId next_handler = 1;
   std::map<core::StateHandlerId, std::function<void(BusState)>> handlers;
 
-  // What nats.c threads hand to the loop, in arrival order. One post wakes the loop per
-  // batch, not per message: at tens of thousands of PubAcks a second, a post (allocation,
-  // lock, wake-up) per message cost the gateway more than the rest of the tick path.
+  // State changes nats.c threads hand to the loop, in arrival order (one post per batch).
   struct Event {
-    core::SubscriptionId sub = 0;  // 0: a state change
     BusState state = BusState::kConnected;
     natsConnection* from = nullptr;  // tells events of a connection already replaced apart
-    natsMsg* msg = nullptr;          // owned; copied and destroyed on the loop
   };
   std::mutex mailbox_mu;
   std::vector<Event> mailbox;   // under mailbox_mu
   std::vector<Event> draining;  // loop-only
-  std::vector<natsMsg*> spent;  // loop-only: messages to destroy together, see release()
   core::BusMessage delivered;   // loop-only: the message being handed over, reused
 
   // Called from nats.c threads (and from the loop for a synchronous connect).
-  void post_state(BusState state, natsConnection* from) { enqueue(Event{0, state, from, nullptr}); }
-  void post_message(core::SubscriptionId id, natsMsg* msg) {
-    enqueue(Event{id, BusState::kConnected, nullptr, msg});
-  }
-  void enqueue(Event event) {
+  void post_state(BusState state, natsConnection* from) {
     bool first = false;
     {
       std::lock_guard lock(mailbox_mu);
       first = mailbox.empty();
-      mailbox.push_back(event);
+      mailbox.push_back(Event{state, from});
     }
     if (first)
       clock.post([this, alive = alive] {
@@ -163,39 +159,33 @@ struct NatsBus::Impl {
     }
     const std::shared_ptr<bool> token = alive;
     for (Event& e : draining) {
-      if (e.sub == 0) {
-        if (e.from == nc) handle_state(e.state);
-      } else {
-        copy_message(e.msg, delivered);
-        spent.push_back(std::exchange(e.msg, nullptr));
-        if (auto it = subs.find(e.sub); it != subs.end()) it->second.on_message(delivered);
-      }
+      if (e.from == nc) handle_state(e.state);
       if (!*token) return;  // a handler destroyed the bus: touch nothing of it
     }
     draining.clear();
-    release();
   }
-  // nats.c frees every natsMsg on its garbage-collector thread, waking it when idle: one
-  // wake-up (and context switch) per message unless they are handed over together.
-  void defer_destroy(natsMsg* msg) {
-    if (spent.empty())
-      clock.post([this, alive = alive] {
-        if (*alive) release();
-      });
-    spent.push_back(msg);
-  }
-  void release() {
-    for (natsMsg* m : spent) natsMsg_Destroy(m);
-    spent.clear();
-  }
-  // Whatever the loop did not get to (the bus is going away).
-  void discard_undelivered() {
-    std::lock_guard lock(mailbox_mu);
-    for (auto* list : {&mailbox, &draining})
-      for (Event& e : *list) natsMsg_Destroy(std::exchange(e.msg, nullptr));
-    mailbox.clear();
-    draining.clear();
-    release();
+
+  // After a read on the loop: hands over what the read put in each subscription. A handler
+  // may unsubscribe (any id) or destroy the bus, so the walk goes by id.
+  void deliver() {
+    const std::shared_ptr<bool> token = alive;
+    for (auto it = subs.begin(); it != subs.end();) {
+      const core::SubscriptionId id = it->first;
+      natsSubscription* sub = it->second.sub;
+      int count = 0;
+      if (sub != nullptr && natsSubscription_GetPending(sub, &count, nullptr) != NATS_OK) count = 0;
+      for (; count > 0; --count) {
+        natsMsg* msg = nullptr;
+        if (natsSubscription_NextMsg(&msg, sub, 0) != NATS_OK) break;
+        copy_message(msg, delivered);
+        natsMsg_free(msg);
+        it->second.on_message(delivered);
+        if (!*token) return;
+        it = subs.find(id);
+        if (it == subs.end() || it->second.sub != sub) break;
+      }
+      it = subs.upper_bound(id);
+    }
   }
 
   void handle_state(BusState state) {
@@ -261,11 +251,10 @@ struct NatsBus::Impl {
   // error: the next cycle attaches it.
   core::Status attach(Sub& sub) {
     if (nc == nullptr) return core::Status::ok();
-    natsStatus s =
-        sub.queue.empty()
-            ? natsConnection_Subscribe(&sub.sub, nc, sub.subject.c_str(), on_msg, sub.ctx)
-            : natsConnection_QueueSubscribe(&sub.sub, nc, sub.subject.c_str(), sub.queue.c_str(),
-                                            on_msg, sub.ctx);
+    natsStatus s = sub.queue.empty()
+                       ? natsConnection_SubscribeSync(&sub.sub, nc, sub.subject.c_str())
+                       : natsConnection_QueueSubscribeSync(&sub.sub, nc, sub.subject.c_str(),
+                                                           sub.queue.c_str());
     if (s == NATS_OK) s = natsSubscription_SetPendingLimits(sub.sub, -1, -1);
     if (s == NATS_OK) return core::Status::ok();
     natsSubscription_Destroy(sub.sub);
@@ -275,6 +264,33 @@ struct NatsBus::Impl {
   }
 
   core::Status configure();
+
+  // A message for subject_buf / reply_buf with `headers` in wire form ("NATS/1.0", then a
+  // "Name: value" line each, then an empty line) ahead of `data`, as nats.c builds a message
+  // it received: it goes out as is. natsMsg_Create plus natsMsgHeader_Add per header cost a
+  // header hash map, a copy of every name and value and an encoding at each publish.
+  core::Status raw_message(natsMsg** msg, const core::Headers& headers, std::string_view data) {
+    frame_buf.assign("NATS/1.0\r\n");
+    for (const core::Header& h : headers) {
+      if (h.name.empty() || h.name.find_first_of(": \r\n") != std::string::npos ||
+          h.value.find_first_of("\r\n") != std::string::npos) {
+        return core::make_error(Errc::kInvalidArgument,
+                                "publish to {}: bad header '{}' (empty, or ':', space or line "
+                                "break in the name, or a line break in the value)",
+                                subject_buf, h.name);
+      }
+      frame_buf.append(h.name).append(": ").append(h.value).append("\r\n");
+    }
+    frame_buf.append("\r\n");
+    const auto header_len = static_cast<int>(frame_buf.size());
+    frame_buf.append(data);
+    const natsStatus s =
+        natsMsg_create(msg, subject_buf.data(), static_cast<int>(subject_buf.size()),
+                       reply_buf.data(), static_cast<int>(reply_buf.size()), frame_buf.data(),
+                       static_cast<int>(frame_buf.size()), header_len);
+    return s == NATS_OK ? core::Status::ok() : nats_error(s, "message");
+  }
+  std::string frame_buf;  // raw_message's headers and data, reused
 };
 
 namespace {
@@ -298,11 +314,6 @@ void on_closed(natsConnection* nc, void* closure) {
   bridge->cv.notify_all();
 }
 
-void on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
-  auto* ctx = static_cast<SubCtx*>(closure);
-  ctx->bridge->impl->post_message(ctx->id, msg);
-}
-
 }  // namespace
 
 core::Status NatsBus::Impl::configure() {
@@ -320,6 +331,7 @@ core::Status NatsBus::Impl::configure() {
   if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, &bridge);
   if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, on_connected, &bridge);
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, options.send_asap);
+  if (s == NATS_OK) s = loop.install(opts);
   return s == NATS_OK ? core::Status::ok() : nats_error(s, "options");
 }
 
@@ -352,7 +364,6 @@ NatsBus::~NatsBus() {
                           [&] { return im.bridge.closed_count >= im.started; });
   }
   for (auto& [id, sub] : im.subs) natsSubscription_Destroy(sub.sub);
-  im.discard_undelivered();
   natsConnection_Destroy(im.nc);
   natsOptions_Destroy(im.opts);
 }
@@ -367,22 +378,23 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
     return core::make_error(Errc::kUnavailable, "publish to {}: not connected", subject);
   }
   // The hot path of every tick: the subject goes through a reused buffer (nats.c wants it
-  // NUL-terminated), and a message without headers or reply skips building a natsMsg.
+  // NUL-terminated), a message without headers skips building a natsMsg, and one with
+  // headers gets them already encoded (no header map: one allocation, see raw_message).
   im.subject_buf.assign(subject);
+  im.reply_buf.assign(reply);
   const char* subj = im.subject_buf.c_str();
+  const char* rep = reply.empty() ? nullptr : im.reply_buf.c_str();
   natsStatus s = NATS_OK;
-  if (headers.empty() && reply.empty()) {
-    s = natsConnection_Publish(im.nc, subj, data.data(), static_cast<int>(data.size()));
+  const auto size = static_cast<int>(data.size());
+  if (headers.empty() && rep == nullptr) {
+    s = natsConnection_Publish(im.nc, subj, data.data(), size);
+  } else if (headers.empty()) {
+    s = natsConnection_PublishRequest(im.nc, subj, rep, data.data(), size);
   } else {
     natsMsg* msg = nullptr;
-    im.reply_buf.assign(reply);
-    s = natsMsg_Create(&msg, subj, reply.empty() ? nullptr : im.reply_buf.c_str(), data.data(),
-                       static_cast<int>(data.size()));
-    for (const core::Header& h : headers) {
-      if (s == NATS_OK) s = natsMsgHeader_Add(msg, h.name.c_str(), h.value.c_str());
-    }
-    if (s == NATS_OK) s = natsConnection_PublishMsg(im.nc, msg);
-    if (msg != nullptr) im.defer_destroy(msg);
+    if (core::Status st = im.raw_message(&msg, headers, data); !st) return st;
+    s = natsConnection_PublishMsg(im.nc, msg);  // copies it into the write buffer
+    natsMsg_free(msg);
   }
   return s == NATS_OK ? core::Status::ok()
                       : nats_error(s, fmt::format("publish to {}", im.subject_buf));
@@ -396,8 +408,7 @@ core::Result<core::SubscriptionId> NatsBus::subscribe(
     return core::make_error(Errc::kInvalidArgument, "subscribe: bad subject '{}'", subject);
   }
   const core::SubscriptionId id = im.next_sub++;
-  SubCtx* ctx = &im.sub_ctxs.emplace_back(SubCtx{&im.bridge, id});
-  Impl::Sub sub{std::string(subject), std::string(queue_group), ctx, std::move(on_message)};
+  Impl::Sub sub{std::string(subject), std::string(queue_group), std::move(on_message)};
   if (core::Status st = im.attach(sub); !st) return st;
   im.subs.emplace(id, std::move(sub));
   return id;

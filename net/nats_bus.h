@@ -1,9 +1,12 @@
 /// @file net/nats_bus.h
 /// @brief net::NatsBus: core::Bus on nats.c, with every callback handed to the shard's loop.
 ///
-/// nats.c runs its own threads (reader, flusher, reconnect, per-subscription delivery). Its
-/// callbacks here only copy the message or state change and `post` it to the AsioClock;
-/// subscription handlers and state handlers then run on the loop. Connecting never blocks
+/// The connection's socket I/O runs on the AsioClock's loop (nats.c's external event loop, see
+/// net/detail/nats_loop.h): reads are parsed on the loop and what they bring for each
+/// subscription is handed to its handler right after; a publish appends to nats.c's buffer
+/// and everything published in one loop turn goes out in one write (with `send_asap`; else
+/// nats.c's flusher sends about 1 ms later). nats.c's own threads (reconnect, pings, its
+/// callbacks) only `post` state changes to the loop, where the state handlers run. Connecting never blocks
 /// the constructor on a down server: nats.c keeps trying in the background (kConnected
 /// arrives when it succeeds). In JetStream mode the reconnect buffer is disabled and publish
 /// fails fast while the loop has not yet seen the reconnect (see core/bus_options.h).

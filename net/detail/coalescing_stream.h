@@ -4,8 +4,10 @@
 ///
 /// Beast writes each websocket message (and ping, pong, close) with its own socket write.
 /// Under this layer a write is copied into a pending buffer and reported done at once; the
-/// buffer goes to the socket whenever no write is in flight, so the first frame after a quiet
-/// spell leaves at once and frames queued behind a write leave together. Beast still frames
+/// buffer goes to the socket from a posted handler once a loop turn passes that added nothing
+/// to it (at most kMaxDeferrals turns, or kFlushBytes pending) and no write is in flight. A
+/// lone frame leaves one turn after it was written; a burst (Beast hands over one message
+/// per turn) leaves in a few writes instead of one per frame. Beast still frames
 /// every message itself (clients see the same messages, control frames included, in order).
 /// The first socket error fails every later write. Teardown (the end of the close
 /// handshake) waits for the pending bytes, so the close frame is sent before the shutdown.
@@ -64,7 +66,7 @@ class CoalescingStream {
             for (const auto b : boost::beast::buffers_range_ref(data))
               shared_->pending.append(static_cast<const char*>(b.data()), b.size());
             n = boost::asio::buffer_size(data);
-            flush();
+            schedule();
           }
           boost::asio::post(get_executor(),
                             boost::beast::bind_front_handler(std::move(done), ec, n));
@@ -75,7 +77,7 @@ class CoalescingStream {
   /// Runs `fn` once nothing is pending or in flight (at once if so already); dropped if this
   /// layer is destroyed first.
   void when_flushed(std::function<void()> fn) {
-    if (!shared_->flushing) return fn();
+    if (!shared_->flushing && !shared_->scheduled) return fn();
     shared_->on_flushed.push_back(std::move(fn));
   }
 
@@ -85,9 +87,39 @@ class CoalescingStream {
     std::string pending;                // written, not yet handed to the socket
     std::string in_flight;              // handed to the socket
     bool flushing = false;
+    bool scheduled = false;        // a deferred flush is posted
+    std::size_t pending_seen = 0;  // pending.size() when it was posted
+    int deferrals = 0;
     boost::beast::error_code error;
     std::vector<std::function<void()>> on_flushed;
   };
+
+  static constexpr int kMaxDeferrals = 16;
+  static constexpr std::size_t kFlushBytes = 64 * 1024;
+
+  void schedule() {
+    Shared& s = *shared_;
+    if (s.flushing || s.scheduled) return;  // the write's completion flushes the rest
+    s.scheduled = true;
+    s.deferrals = 0;
+    s.pending_seen = s.pending.size();
+    boost::asio::post(get_executor(), [shared = shared_] { deferred(*shared); });
+  }
+
+  static void deferred(Shared& s) {
+    s.scheduled = false;
+    if (s.owner == nullptr) return;
+    if (s.pending.size() > s.pending_seen && s.pending.size() < kFlushBytes &&
+        s.deferrals < kMaxDeferrals) {
+      ++s.deferrals;
+      s.pending_seen = s.pending.size();
+      s.scheduled = true;
+      boost::asio::post(s.owner->get_executor(),
+                        [shared = s.owner->shared_] { deferred(*shared); });
+      return;
+    }
+    s.owner->flush();
+  }
 
   void flush() {
     Shared& s = *shared_;
