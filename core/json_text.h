@@ -17,6 +17,12 @@ namespace core::json {
 
 /// Appends `"text"` with JSON escapes.
 void append_string(std::string& out, std::string_view text);
+/// Writes `"text"` with JSON escapes at `out`, which has room for string_bound(text) bytes;
+/// returns the end of what it wrote. For writers that size their buffer once.
+char* write_string(char* out, std::string_view text);
+constexpr std::size_t string_bound(std::string_view text) {
+  return 2 + 6 * text.size();
+}
 void append_int(std::string& out, std::int64_t value);
 void append_uint(std::string& out, std::uint64_t value);
 /// Appends the decimal's exact text as a JSON number (never quoted, never exponent form).

@@ -1,5 +1,8 @@
 #include "core/codec/bus_json.h"
 
+#include <charconv>
+#include <cstring>
+
 #include "core/codec/json_reader.h"
 #include "core/json_text.h"
 
@@ -85,27 +88,69 @@ Status tick_field(Tick& t, std::string_view key, FieldReader& r) {
   return Status::ok();
 }
 
+/// Writes into a buffer sized once for the whole message: the gateway encodes every tick it
+/// publishes, and the per-field capacity checks and calls of ObjectWriter were most of it.
+/// `field` starts with the field's `,"key":`, written as one literal.
+class TickWriter {
+ public:
+  TickWriter(std::string& out, std::size_t bound) : out_(out), start_(out.size()) {
+    out_.resize(start_ + bound);
+    p_ = out_.data() + start_;
+  }
+  void lit(std::string_view text) {
+    std::memcpy(p_, text.data(), text.size());
+    p_ += text.size();
+  }
+  void str(std::string_view field, std::string_view value) {
+    lit(field);
+    p_ = json::write_string(p_, value);
+  }
+  template <typename Int>
+  void integer(std::string_view field, Int value) {
+    lit(field);
+    p_ = std::to_chars(p_, p_ + 24, value).ptr;
+  }
+  void dec(std::string_view field, const std::optional<Decimal>& value) {
+    if (!value) return;
+    lit(field);
+    p_ += value->write_to(p_);
+  }
+  void close() {
+    *p_++ = '}';
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+  }
+
+ private:
+  std::string& out_;
+  std::size_t start_;
+  char* p_;
+};
+
 }  // namespace
 
 void encode(const Tick& t, std::string& out) {
-  ObjectWriter w(out);
-  w.i64("v", t.v)
-      .str("exchange", exchange_name(t.exchange))
-      .str("symbol", t.symbol)
-      .str("kind", tick_kind_name(t.kind))
-      .i64("ts_event", t.ts_event_us)
-      .i64("ts_recv", t.ts_recv_us);
-  if (t.seq) w.u64("seq", *t.seq);
-  opt_dec(w, "price", t.price);
-  opt_dec(w, "qty", t.qty);
-  if (t.side) w.str("side", side_name(*t.side));
-  opt_str(w, "trade_id", t.trade_id);
-  opt_dec(w, "bid", t.bid);
-  opt_dec(w, "bid_qty", t.bid_qty);
-  opt_dec(w, "ask", t.ask);
-  opt_dec(w, "ask_qty", t.ask_qty);
-  opt_dec(w, "last", t.last);
-  opt_dec(w, "volume", t.volume);
+  const std::string_view trade_id = t.trade_id ? std::string_view(*t.trade_id) : "";
+  // The fixed keys and names fit 256 bytes; then eight decimals, two integers and the
+  // free-text symbol and trade id escaped at their worst.
+  TickWriter w(out, 256 + 8 * Decimal::kMaxChars + json::string_bound(t.symbol) +
+                        json::string_bound(trade_id));
+  w.integer(R"({"v":)", t.v);
+  w.str(R"(,"exchange":)", exchange_name(t.exchange));
+  w.str(R"(,"symbol":)", t.symbol);
+  w.str(R"(,"kind":)", tick_kind_name(t.kind));
+  w.integer(R"(,"ts_event":)", t.ts_event_us);
+  w.integer(R"(,"ts_recv":)", t.ts_recv_us);
+  if (t.seq) w.integer(R"(,"seq":)", *t.seq);
+  w.dec(R"(,"price":)", t.price);
+  w.dec(R"(,"qty":)", t.qty);
+  if (t.side) w.str(R"(,"side":)", side_name(*t.side));
+  if (t.trade_id) w.str(R"(,"trade_id":)", trade_id);
+  w.dec(R"(,"bid":)", t.bid);
+  w.dec(R"(,"bid_qty":)", t.bid_qty);
+  w.dec(R"(,"ask":)", t.ask);
+  w.dec(R"(,"ask_qty":)", t.ask_qty);
+  w.dec(R"(,"last":)", t.last);
+  w.dec(R"(,"volume":)", t.volume);
   w.close();
 }
 

@@ -75,6 +75,23 @@ TEST_CASE("Tick encoding appends to a reused buffer", "[codec]") {
   CHECK(buf == first);
 }
 
+TEST_CASE("Tick encoding escapes free text and appends after what the buffer holds", "[codec]") {
+  Tick t;
+  t.exchange = Exchange::kCoinbase;
+  t.symbol = "A\"B\\";
+  t.kind = TickKind::kTicker;
+  t.ts_event_us = -5;
+  t.trade_id = std::string("x\n\x01");
+  t.last = d("-0.005");
+  t.volume = d("123456789012345678901234.5");  // past 64 bits of mantissa
+  std::string buf = "prefix|";
+  codec::encode(t, buf);
+  CHECK(buf == R"(prefix|{"v":1,"exchange":"coinbase","symbol":"A\"B\\","kind":"ticker",)"
+               R"("ts_event":-5,"ts_recv":0,"trade_id":"x\n\u0001","last":-0.005,)"
+               R"("volume":123456789012345678901234.5})");
+  CHECK(*codec::decode_tick(buf.substr(7)) == t);
+}
+
 TEST_CASE("Every bus message decodes back to what was encoded", "[codec]") {
   const Tick trade = binance_trade();
   CHECK(*codec::decode_tick(to_json(trade)) == trade);
