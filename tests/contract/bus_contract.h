@@ -55,7 +55,10 @@ struct NetWorld {
 
   NetWorld() { REQUIRE(testsupport::wait_for_tcp(port, std::chrono::milliseconds(10'000))); }
   std::unique_ptr<core::Bus> make_bus(const std::string& name) {
-    core::BusOptions o = options_named(name);
+    return make_bus(options_named(name));
+  }
+  /// A bus with `o` pointed at this world's server.
+  std::unique_ptr<core::Bus> make_bus(core::BusOptions o) {
     o.url = "nats://127.0.0.1:" + std::to_string(port);
     return std::make_unique<net::NatsBus>(clock, o);
   }

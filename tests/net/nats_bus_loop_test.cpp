@@ -3,33 +3,21 @@
 // a header that would break the wire format is refused before anything is sent.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
-#include "core/bus_options.h"
-#include "net/asio_clock.h"
-#include "net/nats_bus.h"
-#include "tests/support/server_process.h"
+#include "tests/contract/bus_contract.h"
 
 namespace {
 
 constexpr std::int64_t kDeadlineUs = 30'000'000;
 
-struct Fixture {
-  net::AsioClock clock;
-  testsupport::TempDir dir{"t26-natsloop"};
-  std::uint16_t port = testsupport::free_tcp_port();
-  testsupport::ServerProcess server{{"nats-server", "-a", "127.0.0.1", "-p", std::to_string(port)},
-                                    dir.path() + "/nats.log"};
-
-  std::unique_ptr<net::NatsBus> make_bus(bool send_asap) {
-    REQUIRE(testsupport::wait_for_tcp(port, std::chrono::milliseconds(10'000)));
-    core::BusOptions o;
-    o.name = "loop";
-    o.url = "nats://127.0.0.1:" + std::to_string(port);
+// bus_contract's real world: nats-server on a free port, started and stopped with the test.
+struct Fixture : bus_contract::NetWorld {
+  std::unique_ptr<core::Bus> make_bus(bool send_asap) {
+    core::BusOptions o = bus_contract::options_named("loop");
     o.send_asap = send_asap;
-    auto bus = std::make_unique<net::NatsBus>(clock, o);
+    auto bus = NetWorld::make_bus(o);
     REQUIRE(clock.run_until([&] { return bus->connected(); }, kDeadlineUs));
     return bus;
   }
