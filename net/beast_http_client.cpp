@@ -40,8 +40,9 @@ struct Conn {
   template <class... Args>
   explicit Conn(Args&&... args) : stream(std::forward<Args>(args)...) {}
 
-  tcp::socket& socket() {
-    return std::visit([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); },
+  using Socket = detail::PlainStream::socket_type;
+  Socket& socket() {
+    return std::visit([](auto& s) -> Socket& { return beast::get_lowest_layer(s).socket(); },
                       stream);
   }
   void close() {
@@ -96,8 +97,8 @@ void park(const std::shared_ptr<ClientState>& client, const std::string& key,
   conn->idle_since_us = steady_us();
   const std::uint64_t generation = ++conn->parked;
   client->idle[key].push_back(conn);
-  conn->socket().async_wait(tcp::socket::wait_read, [weak = std::weak_ptr<ClientState>(client), key,
-                                                     conn, generation](beast::error_code) {
+  conn->socket().async_wait(Conn::Socket::wait_read, [weak = std::weak_ptr<ClientState>(client),
+                                                      key, conn, generation](beast::error_code) {
     if (conn->parked != generation) return;  // taken for a request meanwhile
     conn->close();
     if (auto client = weak.lock()) std::erase(client->idle[key], conn);

@@ -11,6 +11,7 @@
 /// - methods are called on the loop thread.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -34,6 +35,10 @@ class WsSession {
   /// "ip:port" of the peer, for logs.
   virtual std::string remote() const = 0;
   virtual bool is_open() const = 0;
+  /// Bytes of frames accepted by send_text and not yet handed to the network: how far the
+  /// peer is behind. A sender that can outpace its peer (a replay at max speed) holds back on
+  /// it rather than queueing without bound. 0 where the transport keeps no queue.
+  virtual std::size_t queued_bytes() const { return 0; }
 };
 
 struct WsHandlers {

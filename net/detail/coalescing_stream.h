@@ -11,13 +11,17 @@
 /// every message itself (clients see the same messages, control frames included, in order).
 /// The first socket error fails every later write. Teardown (the end of the close
 /// handshake) waits for the pending bytes, so the close frame is sent before the shutdown.
-/// Nothing is bounded here that was not before: the session's queue moves here when the
-/// peer reads slowly. Loop thread only, like the stream it wraps.
+/// `append` takes a whole frame framed by the caller (the server's text frames: no mask, no
+/// Beast write op per message); it lands between Beast's writes, never inside one, since each
+/// write is taken whole. Nothing is bounded here: the session's queue moves here when the
+/// peer reads slowly, and `queued_bytes` tells the sender. Loop thread only, like the stream
+/// it wraps.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -73,6 +77,18 @@ class CoalescingStream {
         },
         handler, buffers);
   }
+
+  /// Appends a whole frame framed outside Beast (`header` then `payload`) after everything
+  /// written so far, as a write would; false once the socket failed.
+  bool append(std::string_view header, std::string_view payload) {
+    if (shared_->error) return false;
+    shared_->pending.append(header).append(payload);
+    schedule();
+    return true;
+  }
+
+  /// Bytes written here and not yet taken by the socket.
+  std::size_t queued_bytes() const { return shared_->pending.size() + shared_->in_flight.size(); }
 
   /// Runs `fn` once nothing is pending or in flight (at once if so already); dropped if this
   /// layer is destroyed first.

@@ -2,14 +2,22 @@
 /// @brief Private to net/: `WsPump<NextLayer>`, one open Beast WebSocket connection as a
 /// core::WsSession (read loop, ordered write queue, close handshake, single end report).
 /// Shared by BeastHttpServer (plain TCP) and BeastWsClient (TCP or TLS). Loop thread only.
+///
+/// On a CoalescingStream (the server's side) text frames are framed here and appended to the
+/// stream at once, without a Beast write op per message: a burst of frames then costs no loop
+/// turn each. Server frames are unmasked and this server negotiates no compression, so the
+/// frame is just a header and the text; Beast still writes the control frames (ping, pong,
+/// close), each whole and in order with ours.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -19,11 +27,17 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "core/ports/ws.h"
+#include "net/detail/coalescing_stream.h"
 
 namespace net::detail {
 
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
+
+template <class T>
+inline constexpr bool kIsCoalescing = false;
+template <class S>
+inline constexpr bool kIsCoalescing<CoalescingStream<S>> = true;
 
 template <class NextLayer>
 class WsPump final : public core::WsSession,
@@ -70,9 +84,20 @@ class WsPump final : public core::WsSession,
     if (state_ != State::kOpen || close_request_) {
       return core::make_error(core::Errc::kUnavailable, "websocket to {} is not open", remote_);
     }
-    outbox_.push_back(std::move(text));
-    write_next();
-    return core::Status::ok();
+    if constexpr (kIsCoalescing<NextLayer>) {
+      return send_framed(text);
+    } else {
+      outbox_.push_back(std::move(text));
+      write_next();
+      return core::Status::ok();
+    }
+  }
+
+  std::size_t queued_bytes() const override {
+    std::size_t n = 0;
+    for (const auto& frame : outbox_) n += frame.size();
+    if constexpr (kIsCoalescing<NextLayer>) n += ws_.next_layer().queued_bytes();
+    return n;
   }
 
   void close(int code, std::string reason) override {
@@ -112,6 +137,28 @@ class WsPump final : public core::WsSession,
       }
       self->arm_ping();
     });
+  }
+
+  /// A final, unmasked text frame (RFC 6455 section 5.2) appended to the coalescing stream.
+  core::Status send_framed(std::string_view text) {
+    char header[10];
+    std::size_t size = 2;
+    header[0] = static_cast<char>(0x81);  // FIN, opcode 1 (text)
+    const std::uint64_t length = text.size();
+    if (length < 126) {
+      header[1] = static_cast<char>(length);
+    } else if (length <= 0xFFFF) {
+      header[1] = 126;
+      size = 4;
+    } else {
+      header[1] = 127;
+      size = 10;
+    }
+    for (std::size_t i = 2; i < size; ++i)
+      header[i] = static_cast<char>(length >> (8 * (size - 1 - i)));
+    if (ws_.next_layer().append(std::string_view(header, size), text)) return core::Status::ok();
+    fail("socket write failed");
+    return core::make_error(core::Errc::kUnavailable, "websocket to {} failed", remote_);
   }
 
   void read_next() {

@@ -1,5 +1,7 @@
 #include "sim/mockex/server.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/exchange_info.h"
@@ -11,6 +13,9 @@ namespace sim::mockex {
 namespace {
 
 constexpr std::string_view kJson = "application/json;charset=UTF-8";
+/// A max-speed replay waits while a subscriber has this much unsent: a few socket writes'
+/// worth, enough that the socket never runs dry.
+constexpr std::size_t kMaxSessionBacklogBytes = 256 * 1024;
 
 /// exchangeInfo filtered to `symbols` (in the configured order), with today's filter names
 /// and the configured rate limits.
@@ -296,7 +301,13 @@ core::Status MockExchange::Impl::start_replay(const std::string& path,
                                               std::function<void(const core::Status&)> done) {
   auto reader = replay::RecordingReader::open(path);
   if (!reader) return reader.status();
-  replay::ReplayOptions options{config.feed.speed, config.feed.max_speed};
+  replay::ReplayOptions options{config.feed.speed, config.feed.max_speed, {}};
+  // At max speed the slowest subscriber sets the pace, as TCP would, instead of its frames
+  // queueing here without bound.
+  options.hold = [this] {
+    return std::max({hub.max_queued_bytes(), coinbase.max_queued_bytes(),
+                     kraken.max_queued_bytes()}) > kMaxSessionBacklogBytes;
+  };
   auto replayer = std::make_unique<replay::Replayer>(clock, options);
   for (const char* src : {"binance.ws", "binance.rest", "coinbase.ws", "kraken.ws.v1"})
     replayer->on(src, [this](const replay::Record& r) { on_record(r); });

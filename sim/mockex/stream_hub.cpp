@@ -105,6 +105,12 @@ bool StreamHub::has_subscribers(std::string_view stream) const {
   return it != by_stream_.end() && !it->second.empty();
 }
 
+std::size_t StreamHub::max_queued_bytes() const {
+  std::size_t most = 0;
+  for (const auto& [id, s] : sessions_) most = std::max(most, s.ws->queued_bytes());
+  return most;
+}
+
 void StreamHub::drop_all() {
   auto sessions = std::move(sessions_);
   sessions_.clear();

@@ -62,6 +62,8 @@ class StreamHub {
 
   std::size_t session_count() const { return sessions_.size(); }
   std::uint64_t frames_sent() const { return frames_sent_; }
+  /// The longest send queue of any session (core::WsSession::queued_bytes).
+  std::size_t max_queued_bytes() const;
 
  private:
   struct Session {

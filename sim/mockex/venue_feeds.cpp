@@ -95,6 +95,12 @@ void VenueSessions::send(std::uint64_t id, std::string text) {
   (void)it->second.ws->send_text(std::move(text));
 }
 
+std::size_t VenueSessions::max_queued_bytes() const {
+  std::size_t most = 0;
+  for (const auto& [id, s] : sessions_) most = std::max(most, s.ws->queued_bytes());
+  return most;
+}
+
 void VenueSessions::drop_all() {
   auto sessions = std::move(sessions_);
   sessions_.clear();

@@ -66,6 +66,8 @@ class VenueSessions {
   void drop_all();
   /// Messages sent to sessions so far, acks and market data alike.
   std::uint64_t sent() const { return sent_; }
+  /// The longest send queue of any session (core::WsSession::queued_bytes).
+  std::size_t max_queued_bytes() const;
 
  private:
   struct Session {
@@ -88,6 +90,7 @@ class CoinbaseFeed {
   /// Closes every session; messages sent to sessions so far (VenueSessions).
   void drop_all() { sessions_.drop_all(); }
   std::uint64_t sent() const { return sessions_.sent(); }
+  std::size_t max_queued_bytes() const { return sessions_.max_queued_bytes(); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_frame(const std::string& msg);
   /// nullopt when `path` is not a Coinbase REST path.
@@ -109,6 +112,7 @@ class KrakenFeed {
   /// Closes every session; messages sent to sessions so far (VenueSessions).
   void drop_all() { sessions_.drop_all(); }
   std::uint64_t sent() const { return sessions_.sent(); }
+  std::size_t max_queued_bytes() const { return sessions_.max_queued_bytes(); }
   void accept(std::shared_ptr<core::WsSession> ws);
   void on_v1_frame(const std::string& msg);
   std::optional<core::HttpResponse> handle_rest(const std::string& path, const std::string& query);

@@ -61,9 +61,8 @@ void Replayer::schedule_next() {
     last_due_us_ = due_us;
     const std::int64_t delay_us =
         options_.max_speed ? 0 : std::max<std::int64_t>(0, due_us - clock_.now_us());
-    // At max speed one frame per turn: a websocket session writes one frame per turn too,
-    // so handing over more would only grow its queue.
-    if (delay_us > 0 || batch >= (options_.max_speed ? 0 : kMaxBatch)) return arm(delay_us);
+    if (delay_us > 0 || batch >= kMaxBatch) return arm(delay_us);
+    if (held()) return hold_back();
     if (!deliver()) return;
   }
 }
@@ -82,7 +81,16 @@ void Replayer::arm(std::int64_t delay_us) {
 
 void Replayer::fire() {
   timer_ = 0;
+  if (held()) return hold_back();
   if (deliver()) schedule_next();
+}
+
+void Replayer::hold_back() {
+  timer_ = clock_.call_after(kHoldRetryUs, [this] { fire(); });
+}
+
+bool Replayer::held() const {
+  return options_.max_speed && options_.hold && options_.hold();
 }
 
 bool Replayer::deliver() {

@@ -6,10 +6,11 @@
 /// frame k is handed over at `t0 + floor((t_k - t_0) / speed)` of `Clock::now_us`, and never
 /// before frame k-1 (a recording whose `t` steps back keeps its file order). Frames already due
 /// when the loop gets to them are handed over in one loop turn, at most kMaxBatch per turn, so
-/// a fast replay costs no timer per frame and other work still interleaves. At max speed each
-/// frame has its own loop turn (posted, no timer), as a websocket session sends one frame per
-/// turn. Frames are read lazily, one ahead of the clock, so a recording of any size replays in
-/// constant memory.
+/// a fast replay costs no timer per frame and other work still interleaves. At max speed every
+/// frame is due at once: kMaxBatch per posted turn, no timer, for as long as `hold` (when
+/// set) says the receivers keep up; while it says they don't, the replay looks again every
+/// kHoldRetryUs. Frames are read lazily, one ahead of the clock, so a recording of any size replays
+/// in constant memory.
 ///
 /// Every handler and `done` runs on the clock's loop. A handler may call `stop`. The Replayer
 /// must outlive its pending work or be destroyed on the loop's thread (it cancels its timer).
@@ -31,7 +32,9 @@ namespace sim::replay {
 
 struct ReplayOptions {
   double speed = 1.0;      // > 0; 2.0 replays a minute of recording in 30 s
-  bool max_speed = false;  // ignore `t`: one frame per loop turn
+  bool max_speed = false;  // ignore `t`: as fast as the receivers take the frames
+  /// Max speed only: true while the receivers are too far behind for more frames.
+  std::function<bool()> hold;
 };
 
 class Replayer {
@@ -57,6 +60,8 @@ class Replayer {
 
   /// Frames handed over in one loop turn at most.
   static constexpr std::size_t kMaxBatch = 64;
+  /// How often a held max-speed replay looks at `hold` again.
+  static constexpr std::int64_t kHoldRetryUs = 200;
 
   bool running() const { return reader_.has_value(); }
   std::uint64_t delivered() const { return delivered_; }
@@ -66,7 +71,11 @@ class Replayer {
   void schedule_next();
   /// Runs fire() after `delay_us` (a timer), or on the next turn at max speed (a post).
   void arm(std::int64_t delay_us);
+  /// Runs fire() after kHoldRetryUs.
+  void hold_back();
   void fire();
+  /// At max speed: the receivers are behind (ReplayOptions::hold).
+  bool held() const;
   /// Hands `current_` to its handler; false when the handler stopped the replay.
   bool deliver();
   void finish(const core::Status& status);

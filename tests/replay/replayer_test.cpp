@@ -70,7 +70,7 @@ TEST_CASE("Replayer hands frame k over at t0 + (t_k - t_0) / speed on SimClock",
   const std::string path = write_recording(dir);
   const std::int64_t t0 = 777;
 
-  const auto at_1x = replay(path, ReplayOptions{1.0, false}, t0);
+  const auto at_1x = replay(path, ReplayOptions{1.0, false, {}}, t0);
   REQUIRE(at_1x.size() == 5);
   CHECK(at_1x[0].at_us == t0);
   CHECK(at_1x[1].at_us == t0 + 1'000);
@@ -79,13 +79,13 @@ TEST_CASE("Replayer hands frame k over at t0 + (t_k - t_0) / speed on SimClock",
   CHECK(at_1x[4].at_us == t0 + 10'000'003);
   CHECK(at_1x[4].msg == "{\"k\":5}");
 
-  const auto at_4x = replay(path, ReplayOptions{4.0, false}, t0);
+  const auto at_4x = replay(path, ReplayOptions{4.0, false, {}}, t0);
   REQUIRE(at_4x.size() == 5);
   CHECK(at_4x[1].at_us == t0 + 250);
   CHECK(at_4x[2].at_us == t0 + 625'000);  // 2'500'001 / 4, rounded down
   CHECK(at_4x[4].at_us == t0 + 2'500'000);
 
-  const auto at_half = replay(path, ReplayOptions{0.5, false}, t0);
+  const auto at_half = replay(path, ReplayOptions{0.5, false, {}}, t0);
   REQUIRE(at_half.size() == 5);
   CHECK(at_half[2].at_us == t0 + 5'000'002);
   CHECK(at_half[4].at_us == t0 + 20'000'006);
@@ -93,12 +93,49 @@ TEST_CASE("Replayer hands frame k over at t0 + (t_k - t_0) / speed on SimClock",
 
 TEST_CASE("Replayer at max speed hands frames over back to back in file order", "[replay]") {
   testsupport::TempDir dir("t26-replay");
-  const auto fired = replay(write_recording(dir), ReplayOptions{1.0, true}, 50);
+  const auto fired = replay(write_recording(dir), ReplayOptions{1.0, true, {}}, 50);
   REQUIRE(fired.size() == 5);
   for (std::size_t i = 0; i < fired.size(); ++i) CHECK(fired[i].at_us == 50);
   CHECK(fired[0].msg == "{\"k\":0}");
   CHECK(fired[2].msg == "{\"k\":3}");
   CHECK(fired[3].msg == "{\"k\":4}");
+}
+
+TEST_CASE("Replayer at max speed hands nothing over while hold says the receivers are behind",
+          "[replay]") {
+  testsupport::TempDir dir("t26-replay");
+  const std::string path = write_recording(dir);
+  sim::SimClock clock;
+  bool behind = true;
+  int holds = 0;
+  Replayer replayer(clock, ReplayOptions{1.0, true, [&] {
+                                           ++holds;
+                                           return behind;
+                                         }});
+  std::vector<std::int64_t> fired_at;
+  replayer.on("binance.ws", [&](const Record&) {
+    fired_at.push_back(clock.now_us());
+    behind = fired_at.size() == 2;  // the receiver falls behind after the second frame
+  });
+  bool done = false;
+  auto reader = RecordingReader::open(path);
+  REQUIRE(reader.is_ok());
+  REQUIRE(replayer.start(std::move(*reader), [&](const core::Status&) { done = true; }).is_ok());
+  clock.run_for(10 * Replayer::kHoldRetryUs);
+  CHECK(fired_at.empty());
+  CHECK(holds >= 10);  // looked again every kHoldRetryUs, no busy loop
+  CHECK(holds <= 12);
+  behind = false;
+  REQUIRE(clock.run_until([&] { return fired_at.size() == 2; }, Replayer::kHoldRetryUs + 1));
+  const std::int64_t second_at = clock.now_us();
+  CHECK(fired_at[0] == fired_at[1]);  // one turn, no timer between
+  clock.run_for(5 * Replayer::kHoldRetryUs);
+  CHECK(fired_at.size() == 2);  // held again after the second
+  behind = false;
+  REQUIRE(clock.run_until([&] { return done; }, 60'000'000));
+  REQUIRE(fired_at.size() == 5);
+  CHECK(fired_at[2] > second_at);
+  CHECK(fired_at[4] == fired_at[2]);
 }
 
 TEST_CASE("Replayer stops at a bad line and reports it with file and line", "[replay]") {
@@ -125,7 +162,7 @@ TEST_CASE("Replayer refuses a speed that is not positive and stops on request", 
   testsupport::TempDir dir("t26-replay");
   const std::string path = write_recording(dir);
   sim::SimClock clock;
-  Replayer bad(clock, ReplayOptions{0.0, false});
+  Replayer bad(clock, ReplayOptions{0.0, false, {}});
   auto reader = RecordingReader::open(path);
   REQUIRE(reader.is_ok());
   const auto st = bad.start(std::move(*reader), [](const core::Status&) {});
