@@ -72,6 +72,32 @@ TEMPLATE_TEST_CASE("WebSocket upgrade shares the REST port and frames arrive in 
   CHECK(ws->is_open());
 }
 
+TEMPLATE_TEST_CASE("Server frames of every length encoding arrive whole and in order",
+                   T26_HTTP_TAGS, T26_HTTP_WORLDS) {
+  // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 5.2), at and around each boundary.
+  const std::vector<std::size_t> sizes = {0, 1, 125, 126, 127, 65535, 65536, 200'000, 3};
+  TestType world;
+  std::vector<core::HttpRequest> seen;
+  auto server = echo_server(world, seen);
+  std::shared_ptr<core::WsSession> session;
+  server->set_ws_handler([&](const core::HttpRequest&, std::shared_ptr<core::WsSession> s) {
+    session = s;
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      CHECK(s->send_text(std::string(sizes[i], static_cast<char>('a' + i))).is_ok());
+  });
+  const std::uint16_t port = start(world, *server);
+  auto ws = world.make_ws_client();
+  WsLog client_log;
+  ws->connect(ws_url(world, port, "/ws/btcusdt@trade"), record_into(client_log));
+  REQUIRE(world.clock().run_until([&] { return client_log.texts.size() == sizes.size(); },
+                                  kDeadlineUs));
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    CHECK(client_log.texts[i] == std::string(sizes[i], static_cast<char>('a' + i)));
+  // Everything was handed to the network: nothing left for a sender to wait on.
+  REQUIRE(world.clock().run_until([&] { return session->queued_bytes() == 0; }, kDeadlineUs));
+  CHECK(session->is_open());
+}
+
 TEMPLATE_TEST_CASE("Server-initiated WebSocket close gives the client its code and reason",
                    T26_HTTP_TAGS, T26_HTTP_WORLDS) {
   TestType world;
