@@ -3,14 +3,18 @@
 ///
 /// A value, copied by the adapter at construction (like nats.c's cloned options).
 ///
-/// | field                  | meaning                                                  | default |
-/// |------------------------|----------------------------------------------------------|---------|
-/// | url                    | server URL (ignored by SimBus, which is handed its server) |
-/// nats://127.0.0.1:4222 | | name                   | connection name, shown by the server; seeds
-/// inbox names  | t26     | | jetstream              | JetStream mode: the reconnect buffer is
-/// disabled (below)  | true    | | reconnect_wait_us      | pause between reconnect attempts | 250
-/// ms  | | max_reconnect_attempts | attempts before the connection closes; -1 forever         | -1
-/// | | reconnect_buf_bytes    | core-NATS mode: bytes held while reconnecting             | 8 MiB |
+// clang-format off
+/// | field                  | meaning                                                       | default               |
+/// |------------------------|---------------------------------------------------------------|-----------------------|
+/// | url                    | server URL (ignored by SimBus, which is handed its server)    | nats://127.0.0.1:4222 |
+/// | name                   | connection name, shown by the server; seeds inbox names       | t26                   |
+/// | jetstream              | JetStream mode: the reconnect buffer is disabled (below)      | true                  |
+/// | reconnect_wait_us      | pause between reconnect attempts                              | 250 ms                |
+/// | max_reconnect_attempts | attempts before the connection closes; -1 forever             | -1                    |
+/// | reconnect_buf_bytes    | core-NATS mode: bytes held while reconnecting, and at most    | 8 MiB                 |
+/// |                        | waiting for the socket while connected (NatsBus refuses a     |                       |
+/// |                        | publish past it with kResourceExhausted)                      |                       |
+// clang-format on
 ///
 /// Why JetStream mode disables the reconnect buffer: nats.c writes its buffer to the new
 /// connection before anything else, so messages published after a loss would reach the

@@ -11,7 +11,7 @@ TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::
     : clock_(clock),
       bus_(bus),
       options_(std::move(options)),
-      published_(metrics.counter("gateway_ticks_published_total", "Ticks handed to the bus")),
+      metrics_(metrics),
       dropped_rate_(metrics.counter("gateway_ticks_dropped_total", "Ticks dropped, by reason",
                                     {{"reason", "rate_cap"}})),
       dropped_full_(metrics.counter("gateway_ticks_dropped_total", "Ticks dropped, by reason",
@@ -26,7 +26,37 @@ TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::
     // 512 / RTT and the rest overflowed the outbox. Resends after a rewind are deduplicated.
     outbox.max_in_flight = options_.buffer_size;
     outbox_ = std::make_unique<core::JsPublisher>(bus_, clock_, outbox);
+    outbox_->on_acked([this](const core::PubAck&) {
+      // Acks come once per message and in publish order, as the ticks went in.
+      if (awaiting_ack_.empty()) return;
+      const auto [exchange, ts_recv_us] = awaiting_ack_.front();
+      awaiting_ack_.pop_front();
+      observe_latency(exchange, ts_recv_us);
+    });
   }
+  for (const core::Exchange x :
+       {core::Exchange::kBinance, core::Exchange::kCoinbase, core::Exchange::kKraken}) {
+    latency_[static_cast<std::size_t>(x)] = &metrics_.histogram(
+        "gateway_publish_latency_seconds",
+        "Fetch to publish: frame arrival to PubAck (JetStream) or to the NATS connection (core)",
+        {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1},
+        {{"exchange", std::string(core::exchange_name(x))}});
+  }
+}
+
+core::metrics::Counter& TickPublisher::published(const core::Tick& tick) {
+  for (const SymbolSeries& s : published_)
+    if (s.exchange == tick.exchange && s.symbol == tick.symbol) return *s.published;
+  auto& counter = metrics_.counter(
+      "gateway_ticks_published_total", "Ticks published, by exchange and symbol",
+      {{"exchange", std::string(core::exchange_name(tick.exchange))}, {"symbol", tick.symbol}});
+  published_.push_back({tick.exchange, tick.symbol, &counter});
+  return counter;
+}
+
+void TickPublisher::observe_latency(core::Exchange exchange, std::int64_t ts_recv_us) {
+  const std::int64_t us = std::max<std::int64_t>(0, clock_.wall_us() - ts_recv_us);
+  latency_[static_cast<std::size_t>(exchange)]->observe(static_cast<double>(us) / 1e6);
 }
 
 std::string TickPublisher::subject(std::string_view prefix, const core::Tick& tick) {
@@ -72,7 +102,12 @@ core::Status TickPublisher::publish(const core::Tick& tick) {
                      {{"Nats-Msg-Id", msg_id(tick)}}, "");
   }
   if (s.code == core::Errc::kResourceExhausted) dropped_full_.inc();
-  if (s.is_ok()) published_.inc();
+  if (!s.is_ok()) return s;
+  published(tick).inc();
+  if (outbox_)
+    awaiting_ack_.emplace_back(tick.exchange, tick.ts_recv_us);
+  else
+    observe_latency(tick.exchange, tick.ts_recv_us);
   return s;
 }
 

@@ -9,6 +9,12 @@
 /// one second of burst; 0 = no cap); a tick over the cap or with the outbox full is dropped,
 /// counted in `gateway_ticks_dropped_total{reason}` and refused with kResourceExhausted.
 ///
+/// Metrics: `gateway_ticks_published_total{exchange,symbol}`, and
+/// `gateway_publish_latency_seconds{exchange}`, fetch to publish: from the frame's arrival
+/// (the tick's ts_recv, wall clock) to the tick being published. In JetStream mode that is
+/// its PubAck (stored, in publish order); in core mode it is the hand-off to the NATS
+/// connection, whose buffer is written to the socket within the same loop turns.
+///
 /// | option | config key | default |
 /// |---|---|---|
 /// | subject_prefix | nats.publish_subject_prefix | "ticks" |
@@ -18,6 +24,10 @@
 ///
 /// Runs on the shard's loop; one publisher per shard.
 #pragma once
+
+#include <array>
+#include <deque>
+#include <vector>
 
 #include <cstdint>
 #include <memory>
@@ -54,12 +64,24 @@ class TickPublisher {
 
  private:
   bool take_token();
+  /// The published counter of the tick's exchange and symbol (created at its first tick).
+  core::metrics::Counter& published(const core::Tick& tick);
+  void observe_latency(core::Exchange exchange, std::int64_t ts_recv_us);
+
+  struct SymbolSeries {
+    core::Exchange exchange;
+    std::string symbol;
+    core::metrics::Counter* published;
+  };
 
   core::Clock& clock_;
   core::Bus& bus_;
   TickPublisherOptions options_;
   std::unique_ptr<core::JsPublisher> outbox_;
-  core::metrics::Counter& published_;
+  core::metrics::Registry& metrics_;
+  std::vector<SymbolSeries> published_;  // a shard's symbols: a short scan, no allocation
+  std::array<core::metrics::Histogram*, 3> latency_{};                // by core::Exchange
+  std::deque<std::pair<core::Exchange, std::int64_t>> awaiting_ack_;  // JetStream: ts_recv
   core::metrics::Counter& dropped_rate_;
   core::metrics::Counter& dropped_full_;
   std::string payload_;  // reused encode buffer

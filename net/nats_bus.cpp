@@ -377,6 +377,15 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
   if (im.nc == nullptr || (im.options.jetstream && !im.connected)) {
     return core::make_error(Errc::kUnavailable, "publish to {}: not connected", subject);
   }
+  // Core mode while connected: nats.c would buffer without bound for a nats-server that
+  // reads slower than we publish (JetStream mode is bounded by its outbox's in-flight limit).
+  if (!im.options.jetstream && im.connected) {
+    if (const int waiting = natsConnection_Buffered(im.nc);
+        waiting > im.options.reconnect_buf_bytes)
+      return core::make_error(Errc::kResourceExhausted,
+                              "publish to {}: {} bytes already wait for nats-server", subject,
+                              waiting);
+  }
   // The hot path of every tick: the subject goes through a reused buffer (nats.c wants it
   // NUL-terminated), a message without headers skips building a natsMsg, and one with
   // headers gets them already encoded (no header map: one allocation, see raw_message).

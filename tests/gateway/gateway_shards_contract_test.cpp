@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <set>
 #include <functional>
+#include <set>
 #include <string>
 #include <thread>
 

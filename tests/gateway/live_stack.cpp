@@ -293,7 +293,9 @@ double metric_value(const std::string& text, const std::string& sample) {
       if (const auto at = unsharded.find(from); at != std::string::npos)
         unsharded.replace(at, from.size(), to);
     }
-    if (series != sample && unsharded != sample) continue;
+    const bool whole_family =
+        sample.find('{') == std::string::npos && series.substr(0, series.find('{')) == sample;
+    if (series != sample && unsharded != sample && !whole_family) continue;
     sum += std::stod(line.substr(space + 1));
     found = true;
   }

@@ -105,7 +105,8 @@ class LiveStack {
 };
 
 /// The value of the Prometheus sample `sample` (name with labels), or -1 when absent. A
-/// sharded gateway's series carry shard="N" as well: those are summed over the shards.
+/// sharded gateway's series carry shard="N" as well: those are summed over the shards. A
+/// bare name sums every series of that name, whatever their labels.
 double metric_value(const std::string& metrics_text, const std::string& sample);
 /// GET 127.0.0.1:port/path with cpp-httplib; "" when it does not answer.
 std::string http_get(int port, const std::string& path);

@@ -118,3 +118,36 @@ TEST_CASE("TickPublisher refuses and counts ticks once the outbox is full",
   CHECK(w.metrics.render_prometheus().find(
             "gateway_ticks_dropped_total{reason=\"outbox_full\"} 1") != std::string::npos);
 }
+
+TEST_CASE("TickPublisher counts ticks by exchange and symbol and times fetch to publish",
+          "[gateway][publisher]") {
+  World w;
+  const bool jetstream = GENERATE(true, false);
+  CAPTURE(jetstream);
+  auto bus = w.bus(jetstream);
+  if (jetstream) w.ensure_ticks_stream(*bus);
+  gateway::TickPublisher pub(w.clock, *bus, w.metrics,
+                             {.jetstream = jetstream, .max_ticks_per_sec = 0});
+  const auto arrived_300us_ago = [&](core::Tick t) {
+    t.ts_recv_us = w.clock.wall_us() - 300;
+    return t;
+  };
+  core::Tick eth = trade("7");
+  eth.symbol = "ETHUSDT";
+  REQUIRE(pub.publish(arrived_300us_ago(trade("1"))).is_ok());
+  REQUIRE(pub.publish(arrived_300us_ago(trade("2"))).is_ok());
+  REQUIRE(pub.publish(arrived_300us_ago(eth)).is_ok());
+  const auto has = [&](const std::string& line) {
+    return w.metrics.render_prometheus().find(line + "\n") != std::string::npos;
+  };
+  const std::string latency = "gateway_publish_latency_seconds";
+  // JetStream: published once stored, so nothing is timed before the PubAcks.
+  CHECK(has(latency + R"(_count{exchange="binance"} )" + (jetstream ? "0" : "3")));
+  REQUIRE(w.clock.run_until([&] { return pub.pending() == 0; }, 5 * kSecond));
+  CHECK(has(R"(gateway_ticks_published_total{exchange="binance",symbol="BTCUSDT"} 2)"));
+  CHECK(has(R"(gateway_ticks_published_total{exchange="binance",symbol="ETHUSDT"} 1)"));
+  CHECK(has(latency + R"(_count{exchange="binance"} 3)"));
+  CHECK(has(latency + R"(_bucket{exchange="binance",le="0.00025"} 0)"));
+  if (!jetstream) CHECK(has(latency + R"(_bucket{exchange="binance",le="0.0005"} 3)"));
+  CHECK(has(latency + R"(_count{exchange="kraken"} 0)"));
+}

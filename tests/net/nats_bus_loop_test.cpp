@@ -1,6 +1,8 @@
 // net::NatsBus on its loop against a real nats-server: a burst published within one loop
 // turn arrives whole and in order, headers go out pre-encoded (repeats and reply kept), and
-// a header that would break the wire format is refused before anything is sent.
+// a header that would break the wire format is refused before anything is sent; in core mode
+// a nats-server that stops reading gets at most reconnect_buf_bytes queued for it.
+#include <signal.h>
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -84,4 +86,39 @@ TEST_CASE("NatsBus refuses a header that would break the wire format", "[net]") 
     CHECK(s.code == core::Errc::kInvalidArgument);
     CHECK(s.message.find("bad header") != std::string::npos);
   }
+}
+
+TEST_CASE(
+    "NatsBus in core mode refuses publishes while reconnect_buf_bytes wait for a stalled "
+    "nats-server, and takes them again once it reads",
+    "[net]") {
+  Fixture f;
+  core::BusOptions o = bus_contract::options_named("stalled");
+  o.jetstream = false;
+  o.send_asap = true;
+  o.reconnect_buf_bytes = 256 * 1024;
+  auto bus = f.NetWorld::make_bus(o);
+  REQUIRE(f.clock.run_until([&] { return bus->connected(); }, kDeadlineUs));
+  REQUIRE(::kill(f.server.pid(), SIGSTOP) == 0);  // connected, but reading nothing
+  struct Resume {
+    int pid;
+    ~Resume() { ::kill(pid, SIGCONT); }
+  } resume{f.server.pid()};
+  const std::string payload(1024, 'x');
+  core::Status refused;
+  std::uint64_t accepted = 0;
+  // The kernel's socket buffers fill first (a few MB); loop turns let the writes happen.
+  for (int i = 0; i < 200'000 && refused.is_ok(); ++i) {
+    refused = bus->publish("stall.test", payload, {}, "");
+    if (refused.is_ok()) ++accepted;
+    if (i % 16 == 0) f.clock.run_for(100);
+  }
+  CAPTURE(accepted);
+  CHECK(refused.code == core::Errc::kResourceExhausted);
+  CHECK(refused.message.find("bytes already wait for nats-server") != std::string::npos);
+  CHECK(accepted * payload.size() >= 256 * 1024 - payload.size());  // the bound, at least
+  REQUIRE(::kill(f.server.pid(), SIGCONT) == 0);
+  CHECK(f.clock.run_until([&] { return bus->publish("stall.test", payload, {}, "").is_ok(); },
+                          kDeadlineUs));
+  CHECK(bus->connected());
 }
