@@ -39,7 +39,7 @@ TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::
     latency_[static_cast<std::size_t>(x)] = &metrics_.histogram(
         "gateway_publish_latency_seconds",
         "Fetch to publish: frame arrival to PubAck (JetStream) or to the NATS connection (core)",
-        {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1},
+        {0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1},
         {{"exchange", std::string(core::exchange_name(x))}});
   }
 }
