@@ -44,7 +44,7 @@ struct ApiKeyPair {
 
 struct FeedOptions {
   double speed = 1.0;      // recorded pace multiplier (> 0)
-  bool max_speed = false;  // one frame per loop turn
+  bool max_speed = false;  // as fast as the slowest websocket subscriber reads
   bool loop = false;       // start the recording again after its last frame
 };
 

@@ -21,7 +21,8 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
   --listen HOST:PORT        address to serve on (default 127.0.0.1:8088; port 0 = any free)
   --port N                  same as --listen 127.0.0.1:N
   --recording FILE...       recordings to replay (repeatable; also --replay FILE)
-  --speed N|max             replay pace: N times the recorded pace, or as fast as possible
+  --speed N|max             replay pace: N times the recorded pace, or as fast as the slowest
+                            websocket subscriber reads
   --loop                    start each recording again after its last frame
   --start-on-subscribe      hold the replay until the first websocket subscription arrives
                             (any venue), then start it 200 ms later, so the other subscribe
