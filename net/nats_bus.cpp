@@ -394,12 +394,17 @@ core::Status NatsBus::publish(std::string_view subject, std::string_view data,
   }
   // Core mode while connected: nats.c would buffer without bound for a nats-server that
   // reads slower than we publish (JetStream mode is bounded by its outbox's in-flight limit).
-  if (!im.options.jetstream && im.connected) {
-    if (const int waiting = natsConnection_Buffered(im.nc);
-        waiting > im.options.reconnect_buf_bytes)
+  // Looked at every kBacklogCheckEvery publishes, and at each one while over the bound.
+  if (!im.options.jetstream && im.connected &&
+      (im.backlogged || ++im.unchecked_publishes >= kBacklogCheckEvery)) {
+    im.unchecked_publishes = 0;
+    const int waiting = natsConnection_Buffered(im.nc);
+    im.backlogged = waiting > im.options.reconnect_buf_bytes;
+    if (im.backlogged) {
       return core::make_error(Errc::kResourceExhausted,
                               "publish to {}: {} bytes already wait for nats-server", subject,
                               waiting);
+    }
   }
   // The hot path of every tick: the subject goes through a reused buffer (nats.c wants it
   // NUL-terminated), a message without headers skips building a natsMsg, and one with
