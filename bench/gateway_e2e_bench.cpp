@@ -9,9 +9,11 @@
 //    counts what arrives over a steady-state window after a warm-up. The gateway's VmRSS and
 //    CPU (utime+stime over the window) are read from /proc, mockex's and nats-server's CPU too,
 //    so the figures say which process was the bottleneck.
-// 2. raw: the tick payloads captured in (1) are published again with natsConnection_Publish
-//    from a thread as fast as it goes, on the same subjects, and the same subscriber counts
-//    them; the rate is received ticks over first publish to last arrival. In JetStream mode
+// 2. raw: the messages captured in (1) (subject, Nats-Msg-Id header, payload: the same bytes
+//    on the wire) are published again with natsConnection_PublishMsg from a thread as fast as
+//    it goes, and the same subscriber counts them; the rate is received ticks over first
+//    publish to last arrival. The core ratio is taken against that. Beside it, the payloads
+//    alone with natsConnection_Publish (no header: less for every process). In JetStream mode
 //    also as the gateway publishes them: js_PublishAsync into the TICKS stream, each with its
 //    own Nats-Msg-Id, at most buffer_size (5000) awaiting their PubAck; the JetStream ratio is
 //    taken against that (the core one is printed too).
@@ -88,6 +90,13 @@ std::optional<std::int64_t> ts_recv_us(std::string_view json) {
   return v;
 }
 
+/// One message as the gateway published it.
+struct Captured {
+  std::string subject;
+  std::string data;
+  std::string msg_id;  // its Nats-Msg-Id header
+};
+
 /// The NatsBus subscriber on ticks.>: counts, takes latencies while `measuring`, and keeps the
 /// first payloads for the raw phase.
 struct Sink {
@@ -98,14 +107,18 @@ struct Sink {
   std::int64_t last_arrival_us = 0;  // now_us
   bool measuring = false;
   std::vector<std::int64_t> latencies_us;
-  std::vector<std::pair<std::string, std::string>> captured;  // subject, payload
+  std::vector<Captured> captured;
 
   void on_message(const core::BusMessage& m) {
     ++received;
     last_arrival_us = clock.now_us();
     if (measuring)
       if (const auto ts = ts_recv_us(m.data)) latencies_us.push_back(clock.wall_us() - *ts);
-    if (captured.size() < kMaxCapturedPayloads) captured.emplace_back(m.subject, m.data);
+    if (captured.size() < kMaxCapturedPayloads) {
+      const auto id = std::find_if(m.headers.begin(), m.headers.end(),
+                                   [](const auto& h) { return h.name == "Nats-Msg-Id"; });
+      captured.push_back({m.subject, m.data, id == m.headers.end() ? "" : id->value});
+    }
   }
 };
 
@@ -279,16 +292,40 @@ struct RawResult {
   std::uint64_t failed = 0;  // publishes nats.c refused or JetStream did not acknowledge
 };
 
-using Captured = std::vector<std::pair<std::string, std::string>>;
-/// Publishes `count` of the captured payloads (cycled) on `nc`, returns the failures.
-using PublishAll = std::function<std::uint64_t(natsConnection*, const Captured&, std::uint64_t)>;
+using CapturedList = std::vector<Captured>;
+/// Publishes `count` of the captured messages (cycled) on `nc`, returns the failures.
+using PublishAll =
+    std::function<std::uint64_t(natsConnection*, const CapturedList&, std::uint64_t)>;
 
-std::uint64_t publish_core(natsConnection* nc, const Captured& captured, std::uint64_t count) {
+/// The gateway's messages byte for byte: subject, Nats-Msg-Id header and payload. The
+/// messages are built once, so the loop costs what publishing them costs.
+std::uint64_t publish_core(natsConnection* nc, const CapturedList& captured, std::uint64_t count) {
+  std::vector<natsMsg*> msgs;
+  for (const auto& c : captured) {
+    natsMsg* m = nullptr;
+    if (natsMsg_Create(&m, c.subject.c_str(), nullptr, c.data.data(),
+                       static_cast<int>(c.data.size())) != NATS_OK ||
+        natsMsgHeader_Set(m, "Nats-Msg-Id", c.msg_id.c_str()) != NATS_OK)
+      throw std::runtime_error("cannot build a raw message");
+    msgs.push_back(m);
+  }
+  std::uint64_t failed = 0;
+  for (std::uint64_t i = 0; i < count; ++i)
+    if (natsConnection_PublishMsg(nc, msgs[i % msgs.size()]) != NATS_OK) ++failed;
+  natsConnection_FlushTimeout(nc, 30'000);
+  for (natsMsg* m : msgs) natsMsg_Destroy(m);
+  return failed;
+}
+
+/// The same payloads on the same subjects without the header: what nats.c and the server
+/// do for the smallest message the gateway could send.
+std::uint64_t publish_core_payload_only(natsConnection* nc, const CapturedList& captured,
+                                        std::uint64_t count) {
   std::uint64_t failed = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
-    const auto& [subject, data] = captured[i % captured.size()];
-    if (natsConnection_Publish(nc, subject.c_str(), data.data(), static_cast<int>(data.size())) !=
-        NATS_OK)
+    const auto& c = captured[i % captured.size()];
+    if (natsConnection_Publish(nc, c.subject.c_str(), c.data.data(),
+                               static_cast<int>(c.data.size())) != NATS_OK)
       ++failed;
   }
   natsConnection_FlushTimeout(nc, 30'000);
@@ -296,7 +333,8 @@ std::uint64_t publish_core(natsConnection* nc, const Captured& captured, std::ui
 }
 
 /// As the gateway's outbox does: every message its own Nats-Msg-Id, at most 5000 unacked.
-std::uint64_t publish_jetstream(natsConnection* nc, const Captured& captured, std::uint64_t count) {
+std::uint64_t publish_jetstream(natsConnection* nc, const CapturedList& captured,
+                                std::uint64_t count) {
   jsOptions o;
   jsOptions_Init(&o);
   o.PublishAsync.MaxPending = 5000;
@@ -307,12 +345,12 @@ std::uint64_t publish_jetstream(natsConnection* nc, const Captured& captured, st
   std::string id;
   jsPubOptions po;
   for (std::uint64_t i = 0; i < count; ++i) {
-    const auto& [subject, data] = captured[i % captured.size()];
+    const auto& c = captured[i % captured.size()];
     id = fmt::format("bench:raw:{}", i);
     jsPubOptions_Init(&po);
     po.MsgId = id.c_str();
-    if (js_PublishAsync(js, subject.c_str(), data.data(), static_cast<int>(data.size()), &po) !=
-        NATS_OK)
+    if (js_PublishAsync(js, c.subject.c_str(), c.data.data(), static_cast<int>(c.data.size()),
+                        &po) != NATS_OK)
       ++failed;
   }
   jsPubOptions_Init(&po);
@@ -412,25 +450,34 @@ void print_raw(const char* what, const RawResult& raw) {
              fmt::format("{} ({})", raw.failed, raw.received), "");
 }
 
-void print_mode(bool jetstream, const ThroughputResult& t, const RawResult& raw,
-                const std::optional<RawResult>& raw_js, const ThroughputResult& paced,
-                const Percentiles& floor) {
+/// The comparators of one mode, all measured in the same run.
+struct Raws {
+  RawResult core;               // the gateway's messages, header included
+  RawResult core_payload_only;  // the same without the Nats-Msg-Id header
+  std::optional<RawResult> js;  // JetStream mode: js_PublishAsync as the outbox does
+};
+
+void print_ratio(const char* what, double ticks_per_sec, const RawResult& raw, bool target) {
+  fmt::print("{:<44} {:>13.1f}% {:>18}\n", what, 100.0 * ticks_per_sec / raw.received_per_sec,
+             target ? ">= 50%" : "");
+}
+
+void print_mode(bool jetstream, const ThroughputResult& t, const Raws& raws,
+                const ThroughputResult& paced, const Percentiles& floor) {
   const char* mode = jetstream ? "jetstream" : "core";
-  const double ratio = 100.0 * t.ticks_per_sec / raw.received_per_sec;
   fmt::print("\n== gateway end to end, nats {} ==\n", mode);
   fmt::print("{:<44} {:>14} {:>18}\n", "what", "measured", "target");
   fmt::print("{:<44} {:>14.0f} {:>18}\n", "gateway e2e ticks/s (mockex max speed)", t.ticks_per_sec,
              "");
   fmt::print("{:<44} {:>14} {:>18}\n", "  ticks the gateway dropped in the window", t.dropped, "");
-  print_raw("core", raw);
-  if (raw_js) {
-    print_raw("JetStream async", *raw_js);
-    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw JetStream async received",
-               100.0 * t.ticks_per_sec / raw_js->received_per_sec, ">= 50%");
-    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw core received", ratio, "");
-  } else {
-    fmt::print("{:<44} {:>13.1f}% {:>18}\n", "gateway / raw core received", ratio, ">= 50%");
-  }
+  print_raw("core", raws.core);
+  print_raw("core payload-only", raws.core_payload_only);
+  if (raws.js) print_raw("JetStream async", *raws.js);
+  if (raws.js)
+    print_ratio("gateway / raw JetStream async received", t.ticks_per_sec, *raws.js, true);
+  print_ratio("gateway / raw core received", t.ticks_per_sec, raws.core, !raws.js);
+  print_ratio("gateway / raw core payload-only received", t.ticks_per_sec, raws.core_payload_only,
+              false);
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "fetch to publish p50 (gateway histogram, <=)",
              paced.fetch_to_publish_p50_ms, "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "fetch to publish p99 (gateway histogram, <=)",
@@ -484,16 +531,19 @@ void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uin
   auto fast = start_chain(dir, nats_port, jetstream, "max", tag + "-max");
   const auto throughput = measure_chain(clock, sink, fast, nats_pid, o.warmup_us, o.window_us);
   stop_chain(fast);
-  const auto raw = measure_raw(clock, sink, nats_port, o.raw_messages, publish_core);
-  std::optional<RawResult> raw_js;
-  if (jetstream) raw_js = measure_raw(clock, sink, nats_port, o.raw_js_messages, publish_jetstream);
+  Raws raws;
+  raws.core = measure_raw(clock, sink, nats_port, o.raw_messages, publish_core);
+  raws.core_payload_only =
+      measure_raw(clock, sink, nats_port, o.raw_messages, publish_core_payload_only);
+  if (jetstream)
+    raws.js = measure_raw(clock, sink, nats_port, o.raw_js_messages, publish_jetstream);
   auto paced = start_chain(dir, nats_port, jetstream, "1", tag + "-paced");
   sink.received = 0;
   const auto latency =
       measure_chain(clock, sink, paced, nats_pid, o.warmup_us, o.latency_window_us);
   stop_chain(paced);
   const auto floor = measure_floor(clock, sink, nats_port, 2000);
-  print_mode(jetstream, throughput, raw, raw_js, latency, floor);
+  print_mode(jetstream, throughput, raws, latency, floor);
 }
 
 std::optional<Options> parse_args(int argc, char** argv) {

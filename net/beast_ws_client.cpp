@@ -3,57 +3,35 @@
 #include <chrono>
 
 #include <boost/asio/post.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "net/asio_clock.h"
 #include "net/detail/beast_util.h"
 #include "net/detail/dial.h"
-#include "net/detail/ws_pump.h"
+#include "net/detail/ws_client_session.h"
 
 namespace net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 namespace {
 
 constexpr std::chrono::seconds kHandshakeTimeout{30};
 
-websocket::stream_base::timeout timeouts_for(const core::WsClientOptions& options) {
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = kHandshakeTimeout;
-  t.idle_timeout = websocket::stream_base::none();
-  t.keep_alive_pings = options.ping_interval_us > 0;
-  if (t.keep_alive_pings) t.idle_timeout = std::chrono::microseconds(2 * options.ping_interval_us);
-  return t;
-}
-
 /// Resolve, connect, TLS (for wss), then the upgrade; on_open once the session is open.
-/// Any failure ends the pump with kWsCloseAbnormal and the error text.
-template <class NextLayer>
-void dial(const std::shared_ptr<detail::WsPump<NextLayer>>& pump, const core::Url& url,
-          const core::WsClientOptions& options, std::function<void()> on_open) {
-  pump->set_remote(url.host + ":" + std::to_string(url.port));
-  pump->stream().set_option(timeouts_for(options));
-  pump->stream().read_message_max(options.message_bytes_max);
-  beast::get_lowest_layer(pump->stream()).expires_after(kHandshakeTimeout);
-  auto resolver = std::make_shared<tcp::resolver>(pump->stream().get_executor());
-  detail::async_dial(
-      *resolver, url, pump->stream().next_layer(),
-      [pump, resolver, url, on_open = std::move(on_open)](core::Status status) {
-        if (!status) return pump->fail(status.message);
-        beast::get_lowest_layer(pump->stream()).expires_never();  // websocket timeouts rule now
-        pump->stream().async_handshake(
-            detail::host_header(url), url.target, [pump, on_open](beast::error_code ec) {
-              if (ec)
-                return pump->fail("websocket upgrade at " + pump->remote() + ": " + ec.message());
-              pump->start();
-              if (pump->is_open() && on_open) on_open();
-            });
-      });
+/// Any failure ends the session with kWsCloseAbnormal and the error text.
+template <class Stream>
+void dial(const std::shared_ptr<detail::WsClientSession<Stream>>& session, const core::Url& url,
+          std::function<void()> on_open) {
+  session->set_remote(url.host + ":" + std::to_string(url.port));
+  beast::get_lowest_layer(session->stream()).expires_after(kHandshakeTimeout);
+  auto resolver = std::make_shared<tcp::resolver>(session->stream().get_executor());
+  detail::async_dial(*resolver, url, session->stream(),
+                     [session, resolver, url, on_open = std::move(on_open)](core::Status status) {
+                       if (!status) return session->fail(status.message);
+                       session->upgrade(detail::host_header(url), url.target, on_open);
+                     });
 }
 
 }  // namespace
@@ -65,20 +43,22 @@ struct BeastWsClient::Impl {
   std::shared_ptr<core::WsSession> session;
   std::function<void()> drop;  // ends the current connection without reporting it
 
-  template <class NextLayer, class... Args>
+  template <class Stream, class... Args>
   void open(const core::Url& url, core::WsHandlers handlers, Args&&... args) {
-    auto pump = std::make_shared<detail::WsPump<NextLayer>>(std::forward<Args>(args)...);
-    pump->on_message(std::move(handlers.on_text));
-    pump->on_close(std::move(handlers.on_close));
-    session = pump;
-    drop = [weak = std::weak_ptr<detail::WsPump<NextLayer>>(pump)] {
+    auto s = std::make_shared<detail::WsClientSession<Stream>>(
+        options.message_bytes_max, std::chrono::microseconds(options.ping_interval_us),
+        std::forward<Args>(args)...);
+    s->on_message(std::move(handlers.on_text));
+    s->on_close(std::move(handlers.on_close));
+    session = s;
+    drop = [weak = std::weak_ptr<detail::WsClientSession<Stream>>(s)] {
       if (auto p = weak.lock()) {
         p->on_message(nullptr);
         p->on_close(nullptr);
         p->fail("client destroyed");
       }
     };
-    dial(pump, url, options, std::move(handlers.on_open));
+    dial(s, url, std::move(handlers.on_open));
   }
 };
 

@@ -1,11 +1,12 @@
 /// @file net/beast_ws_client.h
-/// @brief net::BeastWsClient: core::WsClient on Boost.Beast (ws://, and wss:// through
-/// OpenSSL with SNI and peer verification), on the shard's AsioClock loop.
+/// @brief net::BeastWsClient: core::WsClient on Asio (ws://, and wss:// through OpenSSL with
+/// SNI and peer verification), on the shard's AsioClock loop.
 ///
-/// One connection at a time; connect again after on_close. Pings from the server are answered
-/// by Beast while reading. With `ping_interval_us` > 0 the client pings an idle server and
-/// drops a silent one. No threads of its own. Destroying the client drops the connection
-/// without calling on_close.
+/// One connection at a time; connect again after on_close. The framing is ours
+/// (net/detail/ws_client_session.h: every frame of a socket read in one loop turn), the
+/// upgrade's HTTP is Beast's. Pings from the server are answered while reading. With
+/// `ping_interval_us` > 0 the client pings an idle server and drops a silent one. No threads
+/// of its own. Destroying the client drops the connection without calling on_close.
 ///
 /// | Option (core::WsClientOptions) | Meaning                                     | Default |
 /// |--------------------------------|---------------------------------------------|---------|

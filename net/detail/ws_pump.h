@@ -1,19 +1,18 @@
 /// @file net/detail/ws_pump.h
-/// @brief Private to net/: `WsPump<NextLayer>`, one open Beast WebSocket connection as a
-/// core::WsSession (read loop, ordered write queue, close handshake, single end report).
-/// Shared by BeastHttpServer (plain TCP) and BeastWsClient (TCP or TLS). Loop thread only.
+/// @brief Private to net/: `WsPump<NextLayer>`, the server's side of one open Beast WebSocket
+/// connection as a core::WsSession (read loop, close handshake, single end report), for
+/// BeastHttpServer. Loop thread only. (The client's side is net/detail/ws_client_session.h.)
 ///
-/// On a CoalescingStream (the server's side) text frames are framed here and appended to the
-/// stream at once, without a Beast write op per message: a burst of frames then costs no loop
-/// turn each. Server frames are unmasked and this server negotiates no compression, so the
-/// frame is just a header and the text; Beast still writes the control frames (ping, pong,
-/// close), each whole and in order with ours.
+/// Text frames are framed here and appended to the CoalescingStream at once, without a Beast
+/// write op per message: a burst of frames then costs no loop turn each. Server frames are
+/// unmasked and this server negotiates no compression, so the frame is just a header and the
+/// text; Beast still writes the control frames (ping, pong, close), each whole and in order
+/// with ours.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,16 +27,12 @@
 
 #include "core/ports/ws.h"
 #include "net/detail/coalescing_stream.h"
+#include "net/detail/ws_frame.h"
 
 namespace net::detail {
 
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
-
-template <class T>
-inline constexpr bool kIsCoalescing = false;
-template <class S>
-inline constexpr bool kIsCoalescing<CoalescingStream<S>> = true;
 
 template <class NextLayer>
 class WsPump final : public core::WsSession,
@@ -49,13 +44,12 @@ class WsPump final : public core::WsSession,
   websocket::stream<NextLayer>& stream() { return ws_; }
   void set_remote(std::string remote) { remote_ = std::move(remote); }
 
-  /// The handshake is done: mark open, start reading, flush frames queued so far.
-  /// No-op when the connection already ended (closed while connecting).
+  /// The handshake is done: mark open, start reading. No-op when the connection already
+  /// ended (closed while connecting).
   void start() {
     if (state_ != State::kConnecting) return;
     state_ = State::kOpen;
     read_next();
-    write_next();
   }
 
   /// Server role, after start(): a ping every `interval` whatever the traffic, and fail()
@@ -84,28 +78,21 @@ class WsPump final : public core::WsSession,
     if (state_ != State::kOpen || close_request_) {
       return core::make_error(core::Errc::kUnavailable, "websocket to {} is not open", remote_);
     }
-    if constexpr (kIsCoalescing<NextLayer>) {
-      return send_framed(text);
-    } else {
-      outbox_.push_back(std::move(text));
-      write_next();
-      return core::Status::ok();
-    }
+    return send_framed(text);
   }
 
-  std::size_t queued_bytes() const override {
-    std::size_t n = 0;
-    for (const auto& frame : outbox_) n += frame.size();
-    if constexpr (kIsCoalescing<NextLayer>) n += ws_.next_layer().queued_bytes();
-    return n;
-  }
+  std::size_t queued_bytes() const override { return ws_.next_layer().queued_bytes(); }
 
   void close(int code, std::string reason) override {
     if (state_ == State::kClosed || close_request_) return;
     if (state_ == State::kConnecting) return fail("closed by this side before open");
     close_request_ = websocket::close_reason(static_cast<websocket::close_code>(code),
                                              beast::string_view(reason.data(), reason.size()));
-    write_next();
+    close_sent_ = true;
+    ws_.async_close(*close_request_, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail(ec.message());
+      self->finish_with_reason();
+    });
   }
 
   void on_message(std::function<void(const std::string&)> fn) override {
@@ -139,23 +126,10 @@ class WsPump final : public core::WsSession,
     });
   }
 
-  /// A final, unmasked text frame (RFC 6455 section 5.2) appended to the coalescing stream.
+  /// A final, unmasked text frame appended to the coalescing stream.
   core::Status send_framed(std::string_view text) {
-    char header[10];
-    std::size_t size = 2;
-    header[0] = static_cast<char>(0x81);  // FIN, opcode 1 (text)
-    const std::uint64_t length = text.size();
-    if (length < 126) {
-      header[1] = static_cast<char>(length);
-    } else if (length <= 0xFFFF) {
-      header[1] = 126;
-      size = 4;
-    } else {
-      header[1] = 127;
-      size = 10;
-    }
-    for (std::size_t i = 2; i < size; ++i)
-      header[i] = static_cast<char>(length >> (8 * (size - 1 - i)));
+    char header[kWsMaxHeaderBytes];
+    const std::size_t size = ws_frame_header(header, WsOpcode::kText, text.size(), std::nullopt);
     if (ws_.next_layer().append(std::string_view(header, size), text)) return core::Status::ok();
     fail("socket write failed");
     return core::make_error(core::Errc::kUnavailable, "websocket to {} failed", remote_);
@@ -179,28 +153,6 @@ class WsPump final : public core::WsSession,
     if (state_ == State::kOpen) read_next();
   }
 
-  void write_next() {
-    if (writing_ || state_ != State::kOpen) return;
-    if (!outbox_.empty()) {
-      writing_ = true;
-      ws_.text(true);
-      ws_.async_write(boost::asio::buffer(outbox_.front()),
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->fail(ec.message());
-                        self->outbox_.pop_front();
-                        self->write_next();
-                      });
-    } else if (close_request_ && !close_sent_) {
-      writing_ = close_sent_ = true;
-      ws_.async_close(*close_request_, [self = this->shared_from_this()](beast::error_code ec) {
-        self->writing_ = false;
-        if (ec) return self->fail(ec.message());
-        self->finish_with_reason();
-      });
-    }
-  }
-
   /// The peer's close code and reason, or ours when the peer's frame carried none.
   void finish_with_reason() {
     websocket::close_reason reason = ws_.reason();
@@ -213,7 +165,6 @@ class WsPump final : public core::WsSession,
   void finish(int code, std::string reason) {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
-    outbox_.clear();
     if (ping_timer_) ping_timer_->cancel();
     on_message_ = nullptr;
     boost::asio::post(ws_.get_executor(),
@@ -226,9 +177,7 @@ class WsPump final : public core::WsSession,
   websocket::stream<NextLayer> ws_;
   beast::flat_buffer buffer_;
   std::string text_;  // the message handed to on_message_
-  std::deque<std::string> outbox_;
   std::optional<websocket::close_reason> close_request_;
-  bool writing_ = false;
   std::optional<boost::asio::steady_timer> ping_timer_;  // set by ping_every
   std::chrono::microseconds ping_interval_{0};
   std::chrono::microseconds pong_timeout_{0};
