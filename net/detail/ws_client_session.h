@@ -37,7 +37,6 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "core/ports/ws.h"
@@ -143,16 +142,15 @@ class WsClientSession final : public core::WsSession,
   void read_upgrade_answer(std::function<void()> on_open) {
     namespace http = boost::beast::http;
     answer_.emplace();
-    answer_->body_limit(64 * 1024);
-    http::async_read(stream_, buffer_, *answer_,
-                     [self = this->shared_from_this(), on_open = std::move(on_open)](
-                         boost::beast::error_code ec, std::size_t) {
-                       if (self->state_ != State::kConnecting) return;
-                       if (ec) return self->fail_upgrade(ec.message());
-                       if (auto refusal = self->refusal(); !refusal.empty())
-                         return self->fail_upgrade(refusal);
-                       self->open(on_open);
-                     });
+    http::async_read_header(stream_, buffer_, *answer_,
+                            [self = this->shared_from_this(), on_open = std::move(on_open)](
+                                boost::beast::error_code ec, std::size_t) {
+                              if (self->state_ != State::kConnecting) return;
+                              if (ec) return self->fail_upgrade(ec.message());
+                              if (auto refusal = self->refusal(); !refusal.empty())
+                                return self->fail_upgrade(refusal);
+                              self->open(on_open);
+                            });
   }
 
   /// What is wrong with the server's answer to the upgrade, "" when it accepted.
@@ -369,7 +367,8 @@ class WsClientSession final : public core::WsSession,
   boost::asio::steady_timer close_timer_;
   std::mt19937 rng_;  // mask keys and the handshake nonce
   std::string key_;   // our Sec-WebSocket-Key
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> answer_;
+  // The header of the answer to the upgrade: a refusal's body is not worth waiting for.
+  std::optional<boost::beast::http::response_parser<boost::beast::http::empty_body>> answer_;
   boost::beast::flat_buffer buffer_;  // bytes read and not yet handled
   std::string text_;                  // the unfragmented message handed to on_message_
   std::string message_;               // a fragmented message being put together
