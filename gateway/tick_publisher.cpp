@@ -1,6 +1,9 @@
 #include "gateway/tick_publisher.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "core/codec/bus_json.h"
 
@@ -61,18 +64,32 @@ void TickPublisher::observe_latency(core::Exchange exchange, std::int64_t ts_rec
 
 std::string TickPublisher::subject(std::string_view prefix, const core::Tick& tick) {
   std::string s;
-  s.reserve(prefix.size() + tick.symbol.size() + 12);
-  s.append(prefix).append(".").append(core::exchange_name(tick.exchange)).append(".");
-  return s.append(tick.symbol);
+  append_subject(s, prefix, tick);
+  return s;
 }
 
 std::string TickPublisher::msg_id(const core::Tick& tick) {
   std::string id;
-  id.append(core::exchange_name(tick.exchange)).append(":").append(tick.symbol).append(":");
-  id.append(core::tick_kind_name(tick.kind)).append(":");
-  if (tick.trade_id) return id.append(*tick.trade_id);
-  if (tick.seq) return id.append(std::to_string(*tick.seq));
-  return id.append(std::to_string(tick.ts_event_us));
+  append_msg_id(id, tick);
+  return id;
+}
+
+void TickPublisher::append_subject(std::string& out, std::string_view prefix,
+                                   const core::Tick& tick) {
+  out.append(prefix).append(".").append(core::exchange_name(tick.exchange)).append(".");
+  out.append(tick.symbol);
+}
+
+void TickPublisher::append_msg_id(std::string& out, const core::Tick& tick) {
+  out.append(core::exchange_name(tick.exchange)).append(":").append(tick.symbol).append(":");
+  out.append(core::tick_kind_name(tick.kind)).append(":");
+  if (tick.trade_id) {
+    out.append(*tick.trade_id);
+  } else if (tick.seq) {
+    fmt::format_to(std::back_inserter(out), "{}", *tick.seq);
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", tick.ts_event_us);
+  }
 }
 
 bool TickPublisher::take_token() {
@@ -94,12 +111,16 @@ core::Status TickPublisher::publish(const core::Tick& tick) {
   }
   payload_.clear();
   core::codec::encode(tick, payload_);
+  subject_.clear();
+  append_subject(subject_, options_.subject_prefix, tick);
+  std::string& id = headers_.front().value;
+  id.clear();
+  append_msg_id(id, tick);
   core::Status s;
   if (outbox_) {
-    s = outbox_->publish(subject(options_.subject_prefix, tick), payload_, msg_id(tick));
+    s = outbox_->publish(subject_, payload_, id);
   } else {
-    s = bus_.publish(subject(options_.subject_prefix, tick), payload_,
-                     {{"Nats-Msg-Id", msg_id(tick)}}, "");
+    s = bus_.publish(subject_, payload_, headers_, "");
   }
   if (s.code == core::Errc::kResourceExhausted) dropped_full_.inc();
   if (!s.is_ok()) return s;

@@ -61,6 +61,9 @@ class TickPublisher {
 
   static std::string subject(std::string_view prefix, const core::Tick& tick);
   static std::string msg_id(const core::Tick& tick);
+  /// The same, appended to `out` (the hot path reuses its buffers).
+  static void append_subject(std::string& out, std::string_view prefix, const core::Tick& tick);
+  static void append_msg_id(std::string& out, const core::Tick& tick);
 
  private:
   bool take_token();
@@ -84,7 +87,10 @@ class TickPublisher {
   std::deque<std::pair<core::Exchange, std::int64_t>> awaiting_ack_;  // JetStream: ts_recv
   core::metrics::Counter& dropped_rate_;
   core::metrics::Counter& dropped_full_;
-  std::string payload_;  // reused encode buffer
+  // Reused per tick: the encoded tick, its subject, and its one Nats-Msg-Id header.
+  std::string payload_;
+  std::string subject_;
+  core::Headers headers_{{"Nats-Msg-Id", ""}};
   double tokens_ = 0;
   std::int64_t refilled_at_us_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <simdjson.h>
@@ -60,21 +61,40 @@ core::Result<std::string> format_record_line(const Record& record) {
 
 struct RecordingReader::Impl {
   explicit Impl(LineReader l) : lines(std::move(l)) {}
+  Impl(std::shared_ptr<const KeptRecords> k, std::string p)
+      : from_memory(std::move(k)), memory_path(std::move(p)) {}
 
-  LineReader lines;
+  std::optional<LineReader> lines;  // unset when reading from memory
+  std::shared_ptr<const KeptRecords> from_memory;
+  std::string memory_path;
+  std::size_t memory_next = 0;
+  std::shared_ptr<KeptRecords> keep;
   std::string buf;  // the current line, with simdjson's padding in its capacity
   simdjson::dom::parser dom;
   simdjson::ondemand::parser ondemand;
 
   template <typename... Args>
   core::Status bad_line(fmt::format_string<Args...> f, Args&&... args) const {
-    return core::make_error(core::Errc::kProtocol, "{}:{}: {}", lines.path(), lines.line_number(),
+    return core::make_error(core::Errc::kProtocol, "{}:{}: {}", lines->path(), lines->line_number(),
                             fmt::format(f, std::forward<Args>(args)...));
   }
 
   core::Status parse(Record& record);
   core::Status extract_msg(Record& record);
+  void kept(const Record& record);
 };
+
+void RecordingReader::Impl::kept(const Record& record) {
+  KeptRecords& k = *keep;
+  if (k.over_bound) return;
+  k.bytes += record.src.size() + record.req.size() + record.msg.size();
+  if (k.bytes > k.max_bytes) {
+    k.over_bound = true;
+    k.records = {};
+    return;
+  }
+  k.records.push_back(record);
+}
 
 core::Status RecordingReader::Impl::parse(Record& record) {
   if (buf.empty()) return bad_line("empty line");
@@ -144,20 +164,36 @@ core::Result<RecordingReader> RecordingReader::open(const std::string& path) {
   return RecordingReader(std::make_unique<Impl>(std::move(*lines)));
 }
 
+RecordingReader RecordingReader::over(std::shared_ptr<const KeptRecords> kept,
+                                      const std::string& path) {
+  return RecordingReader(std::make_unique<Impl>(std::move(kept), path));
+}
+
+void RecordingReader::keep_into(std::shared_ptr<KeptRecords> kept) {
+  impl_->keep = std::move(kept);
+}
+
 core::Result<bool> RecordingReader::next(Record& record) {
   Impl& d = *impl_;
-  auto more = d.lines.next(d.buf);
+  if (d.from_memory) {
+    if (d.memory_next == d.from_memory->records.size()) return false;
+    record = d.from_memory->records[d.memory_next++];
+    return true;
+  }
+  auto more = d.lines->next(d.buf);
+  if (more && !*more && d.keep) d.keep->complete = true;
   if (!more || !*more) return more;
   d.buf.reserve(d.buf.size() + simdjson::SIMDJSON_PADDING);
   if (auto st = d.parse(record); !st) return st;
+  if (d.keep) d.kept(record);
   return true;
 }
 
 std::size_t RecordingReader::line_number() const {
-  return impl_->lines.line_number();
+  return impl_->lines ? impl_->lines->line_number() : impl_->memory_next;
 }
 const std::string& RecordingReader::path() const {
-  return impl_->lines.path();
+  return impl_->lines ? impl_->lines->path() : impl_->memory_path;
 }
 
 // ---------------------------------------------------------------- writer

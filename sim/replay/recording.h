@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "sim/replay/line_reader.h"
@@ -46,10 +47,25 @@ struct Record {
 /// kInvalidArgument: empty src, or a msg/src/req that is not valid UTF-8.
 core::Result<std::string> format_record_line(const Record& record);
 
+/// Every record of a recording, kept by a reader (`RecordingReader::keep_into`) so a looping
+/// replay reads and parses the file once. Gives up (and frees what it held) once the
+/// records' text passes `max_bytes`.
+struct KeptRecords {
+  explicit KeptRecords(std::size_t max) : max_bytes(max) {}
+  std::size_t max_bytes;
+  std::size_t bytes = 0;
+  bool over_bound = false;
+  bool complete = false;  // the reader reached the end of the file
+  std::vector<Record> records;
+};
+
 class RecordingReader {
  public:
   /// kIo: cannot open the file.
   static core::Result<RecordingReader> open(const std::string& path);
+  /// Reads `kept` (complete, within its bound) as if it were the file at `path` again:
+  /// the same records in the same order, line numbers counting them.
+  static RecordingReader over(std::shared_ptr<const KeptRecords> kept, const std::string& path);
 
   RecordingReader(RecordingReader&&) noexcept;
   RecordingReader& operator=(RecordingReader&&) noexcept;
@@ -58,6 +74,8 @@ class RecordingReader {
   /// true: `record` holds the next line's record; false: end of file. kProtocol for a line
   /// that is not a record ("path:line: <what is wrong>"), kIo for a read error.
   core::Result<bool> next(Record& record);
+  /// From now on every record read is also appended to `kept`, until its bound is passed.
+  void keep_into(std::shared_ptr<KeptRecords> kept);
   /// 1-based number of the line `next` read last.
   std::size_t line_number() const;
   const std::string& path() const;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -181,4 +182,55 @@ TEST_CASE("RecordingReader reports a missing file and a truncated zstd file", "[
   CHECK(read <= 2000);
   CHECK(error.code == core::Errc::kProtocol);
   CHECK(error.message == path + ": truncated zstd stream");
+}
+
+TEST_CASE("A reader keeps what it read, and a reader over the kept records reads it again",
+          "[replay]") {
+  testsupport::TempDir dir("t26-replay");
+  const auto records = sample_records();
+  const std::string path = dir.path() + "/r.jsonl.zst";
+  write_all(path, records);
+
+  auto reader = RecordingReader::open(path);
+  REQUIRE(reader.is_ok());
+  auto kept = std::make_shared<sim::replay::KeptRecords>(std::size_t{1} << 20);
+  reader->keep_into(kept);
+  Record r;
+  REQUIRE(*reader->next(r));
+  CHECK_FALSE(kept->complete);  // not until the end of the file
+  while (*reader->next(r)) {
+  }
+  REQUIRE(kept->complete);
+  CHECK_FALSE(kept->over_bound);
+  CHECK(kept->records == records);
+
+  auto again = RecordingReader::over(kept, path);
+  CHECK(again.path() == path);
+  std::vector<Record> replayed;
+  while (*again.next(r)) {
+    replayed.push_back(r);
+    CHECK(again.line_number() == replayed.size());
+  }
+  CHECK(replayed == records);
+}
+
+TEST_CASE("Keeping gives up and frees the records once their text passes the bound", "[replay]") {
+  testsupport::TempDir dir("t26-replay");
+  const auto records = sample_records();
+  const std::string path = dir.path() + "/r.jsonl";
+  write_all(path, records);
+  auto reader = RecordingReader::open(path);
+  REQUIRE(reader.is_ok());
+  const auto first = records.front();
+  const std::size_t bound = first.src.size() + first.req.size() + first.msg.size();
+  auto kept = std::make_shared<sim::replay::KeptRecords>(bound);
+  reader->keep_into(kept);
+  Record r;
+  REQUIRE(*reader->next(r));
+  CHECK(kept->records.size() == 1);  // exactly at the bound is kept
+  while (*reader->next(r)) {
+  }
+  CHECK(kept->over_bound);
+  CHECK(kept->records.empty());
+  CHECK(kept->complete);
 }

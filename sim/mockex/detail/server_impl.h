@@ -137,6 +137,8 @@ struct MockExchange::Impl {
   std::map<std::string, FeedSymbol> feed_symbols;
   std::set<std::string, std::less<>> recorded_streams;  // names seen in recordings
   std::vector<std::unique_ptr<replay::Replayer>> replayers;
+  /// Looping replays: each recording's records, read and parsed on the first pass only.
+  std::map<std::string, std::shared_ptr<replay::KeptRecords>> kept_recordings;
 };
 
 }  // namespace sim::mockex
