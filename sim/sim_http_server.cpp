@@ -6,7 +6,6 @@
 
 #include "sim/detail/http1_wire.h"
 #include "sim/detail/sim_ws_session.h"
-#include "sim/detail/ws_wire.h"
 
 namespace sim {
 
@@ -123,7 +122,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     send(
         fmt::format("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                     "Connection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-                    detail::ws_accept_for(*key)));
+                    core::ws_accept_for(*key)));
     if (closed_) return;
     ws_ = std::make_shared<SimWsSession>(server_->clock, server_->net, SimWsSession::Role::kServer,
                                          remote_, server_->options.body_bytes_max);

@@ -7,7 +7,6 @@
 #include "core/rng.h"
 #include "sim/detail/http1_wire.h"
 #include "sim/detail/sim_ws_session.h"
-#include "sim/detail/ws_wire.h"
 
 namespace sim {
 
@@ -104,7 +103,7 @@ class Dial : public std::enable_shared_from_this<Dial> {
     if (res.status != 101) {
       return abandon(fmt::format("websocket upgrade at {}: answered HTTP {}", where(), res.status));
     }
-    if (core::find_header(res.headers, "sec-websocket-accept") != detail::ws_accept_for(key_)) {
+    if (core::find_header(res.headers, "sec-websocket-accept") != core::ws_accept_for(key_)) {
       return abandon(fmt::format("websocket upgrade at {}: wrong Sec-WebSocket-Accept", where()));
     }
     upgraded_ = true;
@@ -152,7 +151,7 @@ struct SimWsClient::Impl {
     core::Rng rng(core::stable_hash64(host) + ++dials);
     std::array<std::uint8_t, 16> bytes{};
     for (auto& b : bytes) b = static_cast<std::uint8_t>(rng.next_u64());
-    return detail::ws_key_from(bytes);
+    return core::ws_key_from(bytes);
   }
 };
 

@@ -10,5 +10,5 @@ t26_test(http_types_test LABELS unit
          SOURCES core/http_types_test.cpp
          LIBS t26_core)
 t26_test(ws_client_test LABELS contract
-         SOURCES net/ws_client_test.cpp net/ws_frame_test.cpp
+         SOURCES net/ws_client_test.cpp
          LIBS t26_net Boost::system)

@@ -38,10 +38,11 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/version.hpp>
 
 #include "core/ports/ws.h"
+#include "core/ws_wire.h"
 #include "net/detail/dial.h"
-#include "net/detail/ws_frame.h"
 
 namespace net::detail {
 
@@ -53,8 +54,6 @@ class WsClientSession final : public core::WsSession,
   static constexpr std::size_t kReadChunk = 64 * 1024;
   /// After our close frame, how long the server has to answer with its own.
   static constexpr std::chrono::seconds kCloseTimeout{5};
-  /// The close code reported when the peer's close frame carried none (RFC 6455 7.1.5).
-  static constexpr int kNoStatus = 1005;
 
   /// `ping_interval` > 0: ping a server idle that long, drop one silent for twice that.
   template <class... Args>
@@ -77,13 +76,14 @@ class WsClientSession final : public core::WsSession,
     namespace http = boost::beast::http;
     std::array<std::uint8_t, 16> nonce{};
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
-    key_ = ws_client_key(nonce);
+    key_ = core::ws_key_from(nonce);
     auto req = std::make_shared<http::request<http::empty_body>>(http::verb::get, target, 11);
     req->set(http::field::host, host);
     req->set(http::field::upgrade, "websocket");
     req->set(http::field::connection, "Upgrade");
     req->set(http::field::sec_websocket_key, key_);
     req->set(http::field::sec_websocket_version, "13");
+    req->set(http::field::user_agent, BOOST_BEAST_VERSION_STRING);  // as Beast's handshake did
     http::async_write(stream_, *req,
                       [self = this->shared_from_this(), req, on_open = std::move(on_open)](
                           boost::beast::error_code ec, std::size_t) mutable {
@@ -102,7 +102,7 @@ class WsClientSession final : public core::WsSession,
     if (state_ != State::kOpen || close_sent_) {
       return core::make_error(core::Errc::kUnavailable, "websocket to {} is not open", remote_);
     }
-    queue_frame(WsOpcode::kText, text);
+    queue_frame(core::WsOpcode::kText, text);
     return core::Status::ok();
   }
 
@@ -112,7 +112,7 @@ class WsClientSession final : public core::WsSession,
     if (state_ == State::kClosed || close_sent_) return;
     if (state_ == State::kConnecting) return fail("closed by this side before open");
     close_request_.emplace(code, std::move(reason));
-    queue_frame(WsOpcode::kClose, ws_close_payload(code, close_request_->second));
+    queue_frame(core::WsOpcode::kClose, core::ws_close_payload(code, close_request_->second));
     close_sent_ = true;
     close_timer_.expires_after(kCloseTimeout);
     close_timer_.async_wait([weak = this->weak_from_this()](boost::beast::error_code ec) {
@@ -163,7 +163,7 @@ class WsClientSession final : public core::WsSession,
     }
     if (!boost::beast::iequals(res[http::field::upgrade], "websocket"))
       return "the 101 answer has no Upgrade: websocket";
-    if (res[http::field::sec_websocket_accept] != ws_accept_key(key_))
+    if (res[http::field::sec_websocket_accept] != core::ws_accept_for(key_))
       return "the 101 answer's Sec-WebSocket-Accept does not match our key";
     if (!res[http::field::sec_websocket_extensions].empty())
       return "the server chose an extension this client did not offer";
@@ -208,7 +208,7 @@ class WsClientSession final : public core::WsSession,
     while (state_ == State::kOpen && !close_received_) {
       const auto data = buffer_.data();
       const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
-      const WsParsed parsed = parse_server_frame(bytes, message_bytes_max_);
+      const core::WsParsed parsed = core::ws_parse_frame(bytes, false, message_bytes_max_);
       if (!parsed.error.empty()) {
         fail("from " + remote_ + ": " + parsed.error);
         return false;
@@ -220,10 +220,10 @@ class WsClientSession final : public core::WsSession,
   }
 
   /// Consumes the frame's bytes from the buffer before any callback runs.
-  void handle(const WsFrame& frame, std::size_t size) {
+  void handle(const core::WsFrameView& frame, std::size_t size) {
     switch (frame.opcode) {
-      case WsOpcode::kText:
-      case WsOpcode::kBinary:
+      case core::WsOpcode::kText:
+      case core::WsOpcode::kBinary:
         if (in_message_) return fail_protocol("a new message inside a fragmented one", size);
         if (frame.fin) {
           // One reused string per session: a fresh one per frame was an allocation per tick.
@@ -234,7 +234,7 @@ class WsClientSession final : public core::WsSession,
         in_message_ = true;
         message_.assign(frame.payload);
         return buffer_.consume(size);
-      case WsOpcode::kContinuation:
+      case core::WsOpcode::kContinuation:
         if (!in_message_) return fail_protocol("a continuation frame outside a message", size);
         if (message_.size() + frame.payload.size() > message_bytes_max_)
           return fail_protocol(
@@ -244,12 +244,12 @@ class WsClientSession final : public core::WsSession,
         if (!frame.fin) return;
         in_message_ = false;
         return deliver(message_);
-      case WsOpcode::kPing:
-        if (!close_sent_) queue_frame(WsOpcode::kPong, frame.payload);
+      case core::WsOpcode::kPing:
+        if (!close_sent_) queue_frame(core::WsOpcode::kPong, frame.payload);
         return buffer_.consume(size);
-      case WsOpcode::kPong:
+      case core::WsOpcode::kPong:
         return buffer_.consume(size);
-      case WsOpcode::kClose:
+      case core::WsOpcode::kClose:
         return on_close_frame(frame.payload, size);
     }
   }
@@ -266,22 +266,17 @@ class WsClientSession final : public core::WsSession,
   /// The server's close frame: echo it (when we did not start the close), then end with its
   /// code and reason (ours when it carried none and we started).
   void on_close_frame(std::string_view payload, std::size_t size) {
-    if (payload.size() == 1) return fail_protocol("a close frame with a 1-byte payload", size);
-    int code = kNoStatus;
-    std::string reason;
-    if (payload.size() >= 2) {
-      code = (static_cast<std::uint8_t>(payload[0]) << 8) | static_cast<std::uint8_t>(payload[1]);
-      reason.assign(payload.substr(2));
-    } else if (close_request_) {
-      std::tie(code, reason) = *close_request_;
-    }
+    auto close = core::ws_parse_close(payload);
+    if (!close) return fail_protocol("a close frame with a 1-byte payload", size);
+    if (payload.empty() && close_request_) std::tie(close->code, close->reason) = *close_request_;
     buffer_.consume(size);
     close_received_ = true;
-    peer_close_.emplace(code, std::move(reason));
     if (!close_sent_) {
-      queue_frame(WsOpcode::kClose, code == kNoStatus ? std::string() : ws_close_payload(code, ""));
+      queue_frame(core::WsOpcode::kClose,
+                  payload.empty() ? std::string() : core::ws_close_payload(close->code, ""));
       close_sent_ = true;
     }
+    peer_close_ = std::move(*close);
     end_if_closed();
   }
 
@@ -289,18 +284,11 @@ class WsClientSession final : public core::WsSession,
   void end_if_closed() {
     if (!close_received_ || writing_ || !pending_.empty() || state_ == State::kClosed) return;
     close_socket();
-    auto [code, reason] = *peer_close_;
-    finish(code, std::move(reason));
+    finish(peer_close_->code, std::move(peer_close_->reason));
   }
 
-  WsMask next_mask() {
-    const std::uint32_t r = rng_();
-    return {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(r >> 8),
-            static_cast<std::uint8_t>(r >> 16), static_cast<std::uint8_t>(r >> 24)};
-  }
-
-  void queue_frame(WsOpcode opcode, std::string_view payload) {
-    append_ws_frame(pending_, opcode, payload, next_mask());
+  void queue_frame(core::WsOpcode opcode, std::string_view payload) {
+    core::ws_append_frame(pending_, opcode, payload, static_cast<std::uint32_t>(rng_()));
     write_next();
   }
 
@@ -334,7 +322,7 @@ class WsClientSession final : public core::WsSession,
             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(silent).count()) +
             " ms");
       if (silent >= self->ping_interval_ && !self->close_sent_)
-        self->queue_frame(WsOpcode::kPing, {});
+        self->queue_frame(core::WsOpcode::kPing, {});
       self->arm_keepalive();
     });
   }
@@ -379,7 +367,7 @@ class WsClientSession final : public core::WsSession,
   bool close_sent_ = false;
   bool close_received_ = false;
   std::optional<std::pair<int, std::string>> close_request_;  // ours
-  std::optional<std::pair<int, std::string>> peer_close_;
+  std::optional<core::WsCloseInfo> peer_close_;
   Clock::time_point last_heard_;
   State state_ = State::kConnecting;
   std::string remote_;

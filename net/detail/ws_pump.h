@@ -26,8 +26,8 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "core/ports/ws.h"
+#include "core/ws_wire.h"
 #include "net/detail/coalescing_stream.h"
-#include "net/detail/ws_frame.h"
 
 namespace net::detail {
 
@@ -128,8 +128,9 @@ class WsPump final : public core::WsSession,
 
   /// A final, unmasked text frame appended to the coalescing stream.
   core::Status send_framed(std::string_view text) {
-    char header[kWsMaxHeaderBytes];
-    const std::size_t size = ws_frame_header(header, WsOpcode::kText, text.size(), std::nullopt);
+    char header[core::kWsMaxHeaderBytes];
+    const std::size_t size =
+        core::ws_frame_header(header, core::WsOpcode::kText, text.size(), std::nullopt);
     if (ws_.next_layer().append(std::string_view(header, size), text)) return core::Status::ok();
     fail("socket write failed");
     return core::make_error(core::Errc::kUnavailable, "websocket to {} failed", remote_);

@@ -17,10 +17,20 @@
 
 #include "core/ports/clock.h"
 #include "core/ports/ws.h"
-#include "sim/detail/ws_wire.h"
+#include "core/ws_wire.h"
 #include "sim/sim_network.h"
 
 namespace sim::detail {
+
+using core::kWsCloseProtocolError;
+using core::kWsCloseTooBig;
+using core::ws_close_payload;
+using core::ws_encode_frame;
+using core::ws_parse_close;
+using core::WsCloseInfo;
+using core::WsFrame;
+using core::WsFrameParser;
+using core::WsOpcode;
 
 class SimWsSession final : public core::WsSession,
                            public std::enable_shared_from_this<SimWsSession> {

@@ -18,21 +18,20 @@
 #include <catch2/catch.hpp>
 
 #include "core/ports/ws.h"
+#include "core/ws_wire.h"
 #include "net/asio_clock.h"
 #include "net/beast_ws_client.h"
-#include "net/detail/ws_frame.h"
 
 namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-using net::detail::WsOpcode;
+using core::WsOpcode;
 
 constexpr std::int64_t kDeadlineUs = 10'000'000;
 
 std::string frame(WsOpcode op, std::string_view payload, bool fin = true) {
-  std::string out;
-  net::detail::append_ws_frame(out, op, payload, std::nullopt);
+  std::string out = core::ws_encode_frame(op, payload, std::nullopt);
   if (!fin) out[0] = static_cast<char>(out[0] & 0x7F);
   return out;
 }
@@ -62,7 +61,7 @@ class ScriptedServer {
   static std::string accept(const std::string& key) {
     return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Accept: " +
-           net::detail::ws_accept_key(key) + "\r\n\r\n";
+           core::ws_accept_for(key) + "\r\n\r\n";
   }
 
   std::string url() const {
@@ -177,13 +176,13 @@ TEST_CASE("Frames in the 101's segment arrive, fragments join, and pings get the
   CHECK(server.masked);
   // What the client sends is masked text, and the server's close is echoed with its code.
   REQUIRE(client.send_text("subscribe").is_ok());
-  server.send(frame(WsOpcode::kClose, net::detail::ws_close_payload(4003, "going away")));
+  server.send(frame(WsOpcode::kClose, core::ws_close_payload(4003, "going away")));
   REQUIRE(clock.run_until([&] { return log.closed.has_value(); }, kDeadlineUs));
   CHECK(log.closed->first == 4003);
   CHECK(log.closed->second == "going away");
   REQUIRE(clock.run_until([&] { return server.eof; }, kDeadlineUs));
   CHECK(has_frame(server, WsOpcode::kText, "subscribe"));
-  CHECK(has_frame(server, WsOpcode::kClose, net::detail::ws_close_payload(4003, "")));
+  CHECK(has_frame(server, WsOpcode::kClose, core::ws_close_payload(4003, "")));
   CHECK(server.masked);
 }
 
@@ -282,9 +281,7 @@ TEST_CASE("A close the server never answers ends after the close timeout with 10
   client.close(core::kWsCloseNormal, "bye");
   CHECK(client.send_text("late").code == core::Errc::kUnavailable);
   REQUIRE(clock.run_until(
-      [&] {
-        return has_frame(server, WsOpcode::kClose, net::detail::ws_close_payload(1000, "bye"));
-      },
+      [&] { return has_frame(server, WsOpcode::kClose, core::ws_close_payload(1000, "bye")); },
       kDeadlineUs));
   REQUIRE(clock.run_until([&] { return log.closed.has_value(); }, kDeadlineUs));
   CHECK(log.closed->first == core::kWsCloseAbnormal);
