@@ -69,6 +69,7 @@ struct RecordingReader::Impl {
   std::string memory_path;
   std::size_t memory_next = 0;
   std::shared_ptr<KeptRecords> keep;
+  Record current;   // what next() parsed last
   std::string buf;  // the current line, with simdjson's padding in its capacity
   simdjson::dom::parser dom;
   simdjson::ondemand::parser ondemand;
@@ -174,19 +175,27 @@ void RecordingReader::keep_into(std::shared_ptr<KeptRecords> kept) {
 }
 
 core::Result<bool> RecordingReader::next(Record& record) {
+  auto r = next();
+  if (!r) return r.status();
+  if (*r == nullptr) return false;
+  record = **r;
+  return true;
+}
+
+core::Result<const Record*> RecordingReader::next() {
   Impl& d = *impl_;
   if (d.from_memory) {
-    if (d.memory_next == d.from_memory->records.size()) return false;
-    record = d.from_memory->records[d.memory_next++];
-    return true;
+    if (d.memory_next == d.from_memory->records.size()) return nullptr;
+    return &d.from_memory->records[d.memory_next++];
   }
   auto more = d.lines->next(d.buf);
   if (more && !*more && d.keep) d.keep->complete = true;
-  if (!more || !*more) return more;
+  if (!more) return more.status();
+  if (!*more) return nullptr;
   d.buf.reserve(d.buf.size() + simdjson::SIMDJSON_PADDING);
-  if (auto st = d.parse(record); !st) return st;
-  if (d.keep) d.kept(record);
-  return true;
+  if (auto st = d.parse(d.current); !st) return st;
+  if (d.keep) d.kept(d.current);
+  return &d.current;
 }
 
 std::size_t RecordingReader::line_number() const {

@@ -74,6 +74,9 @@ class RecordingReader {
   /// true: `record` holds the next line's record; false: end of file. kProtocol for a line
   /// that is not a record ("path:line: <what is wrong>"), kIo for a read error.
   core::Result<bool> next(Record& record);
+  /// The same without a copy: the next record, owned by the reader and valid until the next
+  /// call; nullptr at the end of the file.
+  core::Result<const Record*> next();
   /// From now on every record read is also appended to `kept`, until its bound is passed.
   void keep_into(std::shared_ptr<KeptRecords> kept);
   /// 1-based number of the line `next` read last.

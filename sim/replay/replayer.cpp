@@ -39,21 +39,24 @@ core::Status Replayer::start(RecordingReader reader, Done done) {
 void Replayer::stop() {
   if (timer_ != 0) clock_.cancel(timer_);
   timer_ = 0;
+  // A handler may stop the replay while it still reads its record, which the reader owns.
+  retired_ = std::move(reader_);
   reader_.reset();
   alive_ = std::make_shared<int>(0);  // orphans the posted start, if still queued
 }
 
 void Replayer::schedule_next() {
   for (std::size_t batch = 0;; ++batch) {
-    auto more = reader_->next(current_);
+    auto more = reader_->next();
     if (!more) return finish(more.status());
-    if (!*more) return finish(core::Status::ok());
+    if (*more == nullptr) return finish(core::Status::ok());
+    current_ = *more;
     std::int64_t due_us = origin_us_;
     if (!have_first_) {
-      first_t_us_ = current_.t_us;
+      first_t_us_ = current_->t_us;
       have_first_ = true;
     } else if (!options_.max_speed) {
-      const long double offset = static_cast<long double>(current_.t_us - first_t_us_) /
+      const long double offset = static_cast<long double>(current_->t_us - first_t_us_) /
                                  static_cast<long double>(options_.speed);
       due_us = origin_us_ + static_cast<std::int64_t>(offset);
     }
@@ -94,13 +97,13 @@ bool Replayer::held() const {
 }
 
 bool Replayer::deliver() {
-  const auto it = handlers_.find(current_.src);
+  const auto it = handlers_.find(current_->src);
   if (it == handlers_.end()) {
     ++skipped_;
     return true;
   }
   ++delivered_;
-  it->second(current_);
+  it->second(*current_);
   return running();  // false: the handler stopped us
 }
 

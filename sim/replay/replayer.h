@@ -84,10 +84,11 @@ class Replayer {
   ReplayOptions options_;
   std::map<std::string, Handler, std::less<>> handlers_;
   std::optional<RecordingReader> reader_;
+  std::optional<RecordingReader> retired_;  // the last one stopped: current_ may still be read
   Done done_;
-  Record current_;
-  std::int64_t origin_us_ = 0;   // clock time of the first frame
-  std::int64_t first_t_us_ = 0;  // recorded time of the first frame
+  const Record* current_ = nullptr;  // owned by reader_, valid until its next read
+  std::int64_t origin_us_ = 0;       // clock time of the first frame
+  std::int64_t first_t_us_ = 0;      // recorded time of the first frame
   std::int64_t last_due_us_ = 0;
   bool have_first_ = false;
   core::TimerId timer_ = 0;
