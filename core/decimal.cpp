@@ -1,5 +1,6 @@
 #include "core/decimal.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -42,6 +43,11 @@ std::string quoted(std::string_view text) {
 Status overflow(std::string_view what, const Decimal& a, const Decimal& b) {
   return make_error(Errc::kInvalidArgument, "decimal overflow in {} of {} and {}", what, a, b);
 }
+
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -88,6 +94,31 @@ bool read_exponent(std::string_view text, std::size_t& i, int& exponent) {
 }  // namespace
 
 Result<Decimal> Decimal::parse(std::string_view text) {
+  // Prices and quantities as exchanges send them ("61837.63000000"): at most 18 digits, one
+  // point, no exponent, so one pass in 64 bits. Anything else, errors included, takes the
+  // general path below.
+  if (text.size() <= 20) {
+    std::size_t i = text.starts_with('-') ? 1 : 0;
+    std::uint64_t digits_value = 0;
+    int digits = 0;
+    int places = -1;  // no point yet
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (is_digit(c)) {
+        digits_value = digits_value * 10 + static_cast<std::uint64_t>(c - '0');
+        ++digits;
+        if (places >= 0) ++places;
+      } else if (c == '.' && places < 0 && digits > 0) {
+        places = 0;
+      } else {
+        break;
+      }
+    }
+    if (i == text.size() && digits > 0 && digits <= 18 && places != 0 && places <= kMaxScale) {
+      const auto m = static_cast<M>(digits_value);
+      return Decimal(text.starts_with('-') ? -m : m, std::max(places, 0));
+    }
+  }
   std::size_t i = 0;
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) ++i;
@@ -287,10 +318,14 @@ std::size_t Decimal::write_to(char* out) const {
     u /= 10;
   }
   auto v = static_cast<std::uint64_t>(u);
-  do {
-    digits[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
+  // Two digits per division: the tick encoder prints four of these per tick.
+  for (; v >= 100; v /= 100) {
+    const auto pair = static_cast<std::size_t>(v % 100) * 2;
+    digits[n++] = kDigitPairs[pair + 1];
+    digits[n++] = kDigitPairs[pair];
+  }
+  digits[n++] = static_cast<char>('0' + v % 10);
+  if (v >= 10) digits[n++] = static_cast<char>('0' + v / 10);
   while (n <= scale_) digits[n++] = '0';  // at least one digit before the point
   std::size_t len = 0;
   if (mantissa_ < 0) out[len++] = '-';

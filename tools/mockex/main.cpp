@@ -23,7 +23,9 @@ constexpr std::string_view kUsage = R"(usage: mockex [options]
   --recording FILE...       recordings to replay (repeatable; also --replay FILE)
   --speed N|max             replay pace: N times the recorded pace, or as fast as the slowest
                             websocket subscriber reads
-  --loop                    start each recording again after its last frame
+  --loop                    start each recording again after its last frame (later passes
+                            replay the records the first one read, kept in memory up to
+                            256 MB of text per recording)
   --start-on-subscribe      hold the replay until the first websocket subscription arrives
                             (any venue), then start it 200 ms later, so the other subscribe
                             messages a client sends together land first and no frame is
