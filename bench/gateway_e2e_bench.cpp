@@ -19,11 +19,14 @@
 //    taken against that (the core one is printed too).
 // 3. latency: the same chain with mockex at the recorded pace (--speed 1). Fetch to publish,
 //    the DESIGN.md figure, is the gateway's own gateway_publish_latency_seconds histogram over
-//    the window (frame arrival to PubAck in JetStream mode, to the NATS connection in core
-//    mode), read from its /metrics before and after. Beside it, the subscriber takes arrival
-//    wall time minus the tick's ts_recv (the gateway's wall clock at the frame's arrival, same
-//    machine) for every tick: that adds nats-server and the subscriber process, and on an idle
-//    VM their wake-ups reach milliseconds at the tail. (1) reports both under saturation.
+//    the window (frame arrival to the hand-off to the NATS connection), read from its /metrics
+//    before and after. In JetStream mode its gateway_puback_latency_seconds (frame arrival to
+//    the PubAck) is printed too, beside JetStream's own floor: raw js_Publish, one per
+//    millisecond, each timed from the call to its PubAck. Beside them, the subscriber takes
+//    arrival wall time minus the tick's ts_recv (the gateway's wall clock at the frame's
+//    arrival, same machine) for every tick: that adds nats-server and the subscriber process,
+//    and on an idle VM their wake-ups reach milliseconds at the tail. (1) reports both under
+//    saturation.
 // Run from the repository root or anywhere: paths come from the build (T26_SOURCE_DIR).
 #include <nats/nats.h>
 #include <unistd.h>
@@ -35,6 +38,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -167,9 +171,13 @@ struct GatewayCounts {
   /// Every `gateway_ticks_dropped_total` series summed: ticks the gateway counted and
   /// skipped (outbox full at max speed, the tick cap).
   std::uint64_t dropped = 0;
-  /// gateway_publish_latency_seconds{exchange="binance"}: (upper bound in s, cumulative count).
-  std::vector<std::pair<double, std::uint64_t>> latency_buckets;
+  /// Per histogram name (gateway_publish_latency_seconds, gateway_puback_latency_seconds),
+  /// its exchange="binance" buckets: (upper bound in s, cumulative count).
+  std::map<std::string, std::vector<std::pair<double, std::uint64_t>>> latency_buckets;
 };
+
+constexpr std::string_view kPublishLatency = "gateway_publish_latency_seconds";
+constexpr std::string_view kPubackLatency = "gateway_puback_latency_seconds";
 
 GatewayCounts gateway_counts(net::AsioClock& clock, const Chain& chain) {
   GatewayCounts c;
@@ -178,28 +186,35 @@ GatewayCounts gateway_counts(net::AsioClock& clock, const Chain& chain) {
     const auto value = line.substr(line.rfind(' ') + 1);
     if (line.starts_with("gateway_ticks_dropped_total")) c.dropped += std::stoull(value);
     const auto le = line.find("le=\"");
-    if (!line.starts_with("gateway_publish_latency_seconds_bucket{") ||
+    const auto name = line.substr(0, line.find("_bucket{"));
+    if ((name != kPublishLatency && name != kPubackLatency) ||
         line.find("exchange=\"binance\"") == std::string::npos || le == std::string::npos)
       continue;
     const auto bound = line.substr(le + 4, line.find('"', le + 4) - le - 4);
-    c.latency_buckets.emplace_back(bound == "+Inf" ? 1e9 : std::stod(bound), std::stoull(value));
+    c.latency_buckets[name].emplace_back(bound == "+Inf" ? 1e9 : std::stod(bound),
+                                         std::stoull(value));
   }
   return c;
 }
 
-/// The gateway's own fetch-to-publish quantile over a window, from its histogram: the upper
-/// bound (ms) of the bucket holding it; -1 without observations.
-double histogram_quantile_ms(const GatewayCounts& before, const GatewayCounts& after, double q) {
-  if (after.latency_buckets.empty()) return -1;
-  const auto at = [](const GatewayCounts& c, std::size_t i) {
-    return i < c.latency_buckets.size() ? c.latency_buckets[i].second : 0;
+/// A quantile of one of the gateway's latency histograms over a window: the upper bound (ms)
+/// of the bucket holding it; -1 without observations.
+double histogram_quantile_ms(const GatewayCounts& before, const GatewayCounts& after,
+                             std::string_view name, double q) {
+  const auto b = before.latency_buckets.find(std::string(name));
+  const auto a = after.latency_buckets.find(std::string(name));
+  if (a == after.latency_buckets.end() || a->second.empty()) return -1;
+  const auto& buckets = a->second;
+  const auto at = [&](std::size_t i) {
+    const std::uint64_t was =
+        b != before.latency_buckets.end() && i < b->second.size() ? b->second[i].second : 0;
+    return buckets[i].second - was;
   };
-  const std::uint64_t total =
-      at(after, after.latency_buckets.size() - 1) - at(before, after.latency_buckets.size() - 1);
+  const std::uint64_t total = at(buckets.size() - 1);
   if (total == 0) return -1;
-  for (std::size_t i = 0; i < after.latency_buckets.size(); ++i)
-    if (static_cast<double>(at(after, i) - at(before, i)) >= q * static_cast<double>(total))
-      return after.latency_buckets[i].first * 1000.0;
+  for (std::size_t i = 0; i < buckets.size(); ++i)
+    if (static_cast<double>(at(i)) >= q * static_cast<double>(total))
+      return buckets[i].first * 1000.0;
   return -1;
 }
 
@@ -245,6 +260,7 @@ struct ThroughputResult {
   double gateway_cpu = 0, mockex_cpu = 0, nats_cpu = 0, bench_cpu = 0;
   std::uint64_t dropped = 0;  // ticks the gateway dropped during the window (not counted above)
   double fetch_to_publish_p50_ms = -1, fetch_to_publish_p99_ms = -1;  // its own histogram
+  double puback_p50_ms = -1, puback_p99_ms = -1;                      // JetStream only
 };
 
 /// Waits for the first tick, warms up, then measures one window.
@@ -278,8 +294,10 @@ ThroughputResult measure_chain(net::AsioClock& clock, Sink& sink, const Chain& c
   r.bench_cpu = bench::cpu_percent(self0, bench::sample_proc(getpid()), elapsed_us);
   const auto counts1 = gateway_counts(clock, chain);
   r.dropped = counts1.dropped - counts0.dropped;
-  r.fetch_to_publish_p50_ms = histogram_quantile_ms(counts0, counts1, 0.50);
-  r.fetch_to_publish_p99_ms = histogram_quantile_ms(counts0, counts1, 0.99);
+  r.fetch_to_publish_p50_ms = histogram_quantile_ms(counts0, counts1, kPublishLatency, 0.50);
+  r.fetch_to_publish_p99_ms = histogram_quantile_ms(counts0, counts1, kPublishLatency, 0.99);
+  r.puback_p50_ms = histogram_quantile_ms(counts0, counts1, kPubackLatency, 0.50);
+  r.puback_p99_ms = histogram_quantile_ms(counts0, counts1, kPubackLatency, 0.99);
   r.latency = percentiles(std::move(sink.latencies_us));
   sink.latencies_us = {};
   return r;
@@ -436,6 +454,38 @@ Percentiles measure_floor(net::AsioClock& clock, Sink& sink, std::uint16_t nats_
   return p;
 }
 
+/// JetStream's own floor for fetch to PubAck: raw js_Publish, one per millisecond, each
+/// timed from the call to its PubAck (the same server, stream and message sizes).
+Percentiles measure_js_floor(std::uint16_t nats_port, int count) {
+  natsConnection* nc = nullptr;
+  const auto url = fmt::format("nats://127.0.0.1:{}", nats_port);
+  if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK)
+    throw std::runtime_error("JetStream floor publisher cannot connect to " + url);
+  jsCtx* js = nullptr;
+  if (natsConnection_JetStream(&js, nc, nullptr) != NATS_OK)
+    throw std::runtime_error("JetStream floor publisher has no JetStream context");
+  const std::string payload(200, 'x');
+  std::vector<std::int64_t> us;
+  jsPubOptions po;
+  for (int i = 0; i < count; ++i) {
+    const std::string id = fmt::format("bench:floor:{}", i);
+    jsPubOptions_Init(&po);
+    po.MsgId = id.c_str();
+    jsPubAck* ack = nullptr;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (js_Publish(&ack, js, "ticks.bench.floor", payload.data(), static_cast<int>(payload.size()),
+                   &po, nullptr) == NATS_OK)
+      us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count());
+    jsPubAck_Destroy(ack);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  return percentiles(std::move(us));
+}
+
 void stop_chain(Chain& chain) {
   chain.gateway->terminate();
   chain.mockex->terminate();
@@ -463,7 +513,8 @@ void print_ratio(const char* what, double ticks_per_sec, const RawResult& raw, b
 }
 
 void print_mode(bool jetstream, const ThroughputResult& t, const Raws& raws,
-                const ThroughputResult& paced, const Percentiles& floor) {
+                const ThroughputResult& paced, const Percentiles& floor,
+                const std::optional<Percentiles>& js_floor) {
   const char* mode = jetstream ? "jetstream" : "core";
   fmt::print("\n== gateway end to end, nats {} ==\n", mode);
   fmt::print("{:<44} {:>14} {:>18}\n", "what", "measured", "target");
@@ -484,6 +535,16 @@ void print_mode(bool jetstream, const ThroughputResult& t, const Raws& raws,
              paced.fetch_to_publish_p99_ms, "< 1 ms");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "  same, max speed (saturated)",
              t.fetch_to_publish_p99_ms, "");
+  if (js_floor) {
+    fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "fetch to PubAck p50 (gateway histogram, <=)",
+               paced.puback_p50_ms, "");
+    fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "fetch to PubAck p99 (gateway histogram, <=)",
+               paced.puback_p99_ms, "");
+    fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw js_Publish 1/ms to PubAck p50",
+               js_floor->p50_ms, "");
+    fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "floor: raw js_Publish 1/ms to PubAck p99",
+               js_floor->p99_ms, "");
+  }
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p50, recorded pace", paced.latency.p50_ms,
              "");
   fmt::print("{:<44} {:>11.3f} ms {:>18}\n", "latency p99, recorded pace", paced.latency.p99_ms,
@@ -543,7 +604,9 @@ void run_mode(const Options& o, bool jetstream, const std::string& dir, std::uin
       measure_chain(clock, sink, paced, nats_pid, o.warmup_us, o.latency_window_us);
   stop_chain(paced);
   const auto floor = measure_floor(clock, sink, nats_port, 2000);
-  print_mode(jetstream, throughput, raws, latency, floor);
+  std::optional<Percentiles> js_floor;
+  if (jetstream) js_floor = measure_js_floor(nats_port, 2000);
+  print_mode(jetstream, throughput, raws, latency, floor, js_floor);
 }
 
 std::optional<Options> parse_args(int argc, char** argv) {

@@ -94,7 +94,9 @@ void JsPublisher::pump() {
         rewind(options_.retry_delay_us);  // the bus lost its connection under us
         return;
       }
+      const bool first = e.sent_us < 0;
       e.sent_us = clock_.now_us();
+      if (first && on_first_sent_) on_first_sent_();
     }
     ++next_send_;
   }

@@ -56,6 +56,9 @@ class JsPublisher {
   std::uint64_t rewinds() const { return rewinds_; }
   /// Called once per message when its PubAck arrives (in publish order).
   void on_acked(std::function<void(const PubAck&)> handler) { on_acked_ = std::move(handler); }
+  /// Called once per message when it first goes to the bus (in publish order; resends after
+  /// a rewind are not reported). May run inside publish().
+  void on_first_sent(std::function<void()> handler) { on_first_sent_ = std::move(handler); }
 
  private:
   struct Entry {
@@ -92,6 +95,7 @@ class JsPublisher {
   TimerId retry_timer_ = 0;
   TimerId ack_timer_ = 0;
   std::function<void(const PubAck&)> on_acked_;
+  std::function<void()> on_first_sent_;
 };
 
 }  // namespace core

@@ -29,22 +29,36 @@ TickPublisher::TickPublisher(core::Clock& clock, core::Bus& bus, core::metrics::
     // 512 / RTT and the rest overflowed the outbox. Resends after a rewind are deduplicated.
     outbox.max_in_flight = options_.buffer_size;
     outbox_ = std::make_unique<core::JsPublisher>(bus_, clock_, outbox);
-    outbox_->on_acked([this](const core::PubAck&) {
-      // Acks come once per message and in publish order, as the ticks went in.
-      if (awaiting_ack_.empty()) return;
-      const auto [exchange, ts_recv_us] = awaiting_ack_.front();
-      awaiting_ack_.pop_front();
-      observe_latency(exchange, ts_recv_us);
+    outbox_->on_first_sent([this] {
+      // First sends come once per message and in publish order, as the ticks went in.
+      if (awaiting_send_.empty()) return;
+      observe(publish_latency_, awaiting_send_.front());
+      awaiting_send_.pop_front();
     });
+    outbox_->on_acked([this](const core::PubAck&) {
+      if (awaiting_ack_.empty()) return;
+      observe(puback_latency_, awaiting_ack_.front());
+      awaiting_ack_.pop_front();
+    });
+    puback_latency_ = latency_histograms("gateway_puback_latency_seconds",
+                                         "Frame arrival to the tick's PubAck from JetStream");
   }
+  publish_latency_ = latency_histograms(
+      "gateway_publish_latency_seconds",
+      "Fetch to publish: frame arrival to the tick's hand-off to the NATS connection");
+}
+
+TickPublisher::LatencyByExchange TickPublisher::latency_histograms(const std::string& name,
+                                                                   const std::string& help) {
+  LatencyByExchange out{};
   for (const core::Exchange x :
        {core::Exchange::kBinance, core::Exchange::kCoinbase, core::Exchange::kKraken}) {
-    latency_[static_cast<std::size_t>(x)] = &metrics_.histogram(
-        "gateway_publish_latency_seconds",
-        "Fetch to publish: frame arrival to PubAck (JetStream) or to the NATS connection (core)",
+    out[static_cast<std::size_t>(x)] = &metrics_.histogram(
+        name, help,
         {0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1},
         {{"exchange", std::string(core::exchange_name(x))}});
   }
+  return out;
 }
 
 core::metrics::Counter& TickPublisher::published(const core::Tick& tick) {
@@ -57,9 +71,9 @@ core::metrics::Counter& TickPublisher::published(const core::Tick& tick) {
   return counter;
 }
 
-void TickPublisher::observe_latency(core::Exchange exchange, std::int64_t ts_recv_us) {
-  const std::int64_t us = std::max<std::int64_t>(0, clock_.wall_us() - ts_recv_us);
-  latency_[static_cast<std::size_t>(exchange)]->observe(static_cast<double>(us) / 1e6);
+void TickPublisher::observe(const LatencyByExchange& histograms, const Arrival& arrival) {
+  const std::int64_t us = std::max<std::int64_t>(0, clock_.wall_us() - arrival.second);
+  histograms[static_cast<std::size_t>(arrival.first)]->observe(static_cast<double>(us) / 1e6);
 }
 
 std::string TickPublisher::subject(std::string_view prefix, const core::Tick& tick) {
@@ -116,9 +130,12 @@ core::Status TickPublisher::publish(const core::Tick& tick) {
   std::string& id = headers_.front().value;
   id.clear();
   append_msg_id(id, tick);
+  const Arrival arrival{tick.exchange, tick.ts_recv_us};
   core::Status s;
   if (outbox_) {
+    awaiting_send_.push_back(arrival);  // before: the outbox may send it inside publish()
     s = outbox_->publish(subject_, payload_, id);
+    if (!s.is_ok()) awaiting_send_.pop_back();  // refused, so never sent
   } else {
     s = bus_.publish(subject_, payload_, headers_, "");
   }
@@ -126,9 +143,9 @@ core::Status TickPublisher::publish(const core::Tick& tick) {
   if (!s.is_ok()) return s;
   published(tick).inc();
   if (outbox_)
-    awaiting_ack_.emplace_back(tick.exchange, tick.ts_recv_us);
+    awaiting_ack_.push_back(arrival);
   else
-    observe_latency(tick.exchange, tick.ts_recv_us);
+    observe(publish_latency_, arrival);
   return s;
 }
 

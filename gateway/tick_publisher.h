@@ -9,11 +9,13 @@
 /// one second of burst; 0 = no cap); a tick over the cap or with the outbox full is dropped,
 /// counted in `gateway_ticks_dropped_total{reason}` and refused with kResourceExhausted.
 ///
-/// Metrics: `gateway_ticks_published_total{exchange,symbol}`, and
+/// Metrics: `gateway_ticks_published_total{exchange,symbol}`;
 /// `gateway_publish_latency_seconds{exchange}`, fetch to publish: from the frame's arrival
-/// (the tick's ts_recv, wall clock) to the tick being published. In JetStream mode that is
-/// its PubAck (stored, in publish order); in core mode it is the hand-off to the NATS
-/// connection, whose buffer is written to the socket within the same loop turns.
+/// (the tick's ts_recv, wall clock) to the tick's hand-off to the NATS connection, whose
+/// buffer is written to the socket within the same loop turns (in JetStream mode, when the
+/// outbox first sends it: later than publish() while NATS is away); and in JetStream mode
+/// `gateway_puback_latency_seconds{exchange}`, from the frame's arrival to the tick's PubAck
+/// (stored): the publish latency plus JetStream's round trip.
 ///
 /// | option | config key | default |
 /// |---|---|---|
@@ -69,7 +71,10 @@ class TickPublisher {
   bool take_token();
   /// The published counter of the tick's exchange and symbol (created at its first tick).
   core::metrics::Counter& published(const core::Tick& tick);
-  void observe_latency(core::Exchange exchange, std::int64_t ts_recv_us);
+  using Arrival = std::pair<core::Exchange, std::int64_t>;             // and ts_recv
+  using LatencyByExchange = std::array<core::metrics::Histogram*, 3>;  // by core::Exchange
+  LatencyByExchange latency_histograms(const std::string& name, const std::string& help);
+  void observe(const LatencyByExchange& histograms, const Arrival& arrival);
 
   struct SymbolSeries {
     core::Exchange exchange;
@@ -83,8 +88,11 @@ class TickPublisher {
   std::unique_ptr<core::JsPublisher> outbox_;
   core::metrics::Registry& metrics_;
   std::vector<SymbolSeries> published_;  // a shard's symbols: a short scan, no allocation
-  std::array<core::metrics::Histogram*, 3> latency_{};                // by core::Exchange
-  std::deque<std::pair<core::Exchange, std::int64_t>> awaiting_ack_;  // JetStream: ts_recv
+  LatencyByExchange publish_latency_{};
+  LatencyByExchange puback_latency_{};  // JetStream only
+  // JetStream: ticks in the outbox not yet sent, and not yet acknowledged (both in order).
+  std::deque<Arrival> awaiting_send_;
+  std::deque<Arrival> awaiting_ack_;
   core::metrics::Counter& dropped_rate_;
   core::metrics::Counter& dropped_full_;
   // Reused per tick: the encoded tick, its subject, and its one Nats-Msg-Id header.
