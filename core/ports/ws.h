@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "core/http.h"
 #include "core/status.h"
@@ -46,6 +47,23 @@ struct WsHandlers {
   std::function<void(const std::string& text)> on_text;
   /// After on_open: the end of the connection. Without on_open: the connect failed.
   std::function<void(int code, const std::string& reason)> on_close;
+};
+
+/// What every WsSession adapter keeps alike: the two handlers and the peer's address.
+class WsSessionBase : public WsSession {
+ public:
+  void on_message(std::function<void(const std::string& text)> fn) override {
+    on_message_ = std::move(fn);
+  }
+  void on_close(std::function<void(int code, const std::string& reason)> fn) override {
+    on_close_ = std::move(fn);
+  }
+  std::string remote() const override { return remote_; }
+
+ protected:
+  std::function<void(const std::string& text)> on_message_;
+  std::function<void(int code, const std::string& reason)> on_close_;
+  std::string remote_;
 };
 
 /// One client connection at a time; connect again after on_close to reconnect.

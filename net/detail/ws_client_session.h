@@ -47,7 +47,7 @@
 namespace net::detail {
 
 template <class Stream>
-class WsClientSession final : public core::WsSession,
+class WsClientSession final : public core::WsSessionBase,
                               public std::enable_shared_from_this<WsClientSession<Stream>> {
  public:
   /// Room for a socket read: a burst of frames at full speed fits in a few.
@@ -122,13 +122,6 @@ class WsClientSession final : public core::WsSession,
     });
   }
 
-  void on_message(std::function<void(const std::string&)> fn) override {
-    on_message_ = std::move(fn);
-  }
-  void on_close(std::function<void(int, const std::string&)> fn) override {
-    on_close_ = std::move(fn);
-  }
-  std::string remote() const override { return remote_; }
   bool is_open() const override { return state_ == State::kOpen; }
 
  private:
@@ -370,9 +363,6 @@ class WsClientSession final : public core::WsSession,
   std::optional<core::WsCloseInfo> peer_close_;
   Clock::time_point last_heard_;
   State state_ = State::kConnecting;
-  std::string remote_;
-  std::function<void(const std::string&)> on_message_;
-  std::function<void(int, const std::string&)> on_close_;
 };
 
 }  // namespace net::detail

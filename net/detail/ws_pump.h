@@ -35,7 +35,7 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
 template <class NextLayer>
-class WsPump final : public core::WsSession,
+class WsPump final : public core::WsSessionBase,
                      public std::enable_shared_from_this<WsPump<NextLayer>> {
  public:
   template <class... Args>
@@ -95,13 +95,6 @@ class WsPump final : public core::WsSession,
     });
   }
 
-  void on_message(std::function<void(const std::string&)> fn) override {
-    on_message_ = std::move(fn);
-  }
-  void on_close(std::function<void(int, const std::string&)> fn) override {
-    on_close_ = std::move(fn);
-  }
-  std::string remote() const override { return remote_; }
   bool is_open() const override { return state_ == State::kOpen; }
 
  private:
@@ -186,9 +179,6 @@ class WsPump final : public core::WsSession,
   bool ping_in_flight_ = false;
   bool close_sent_ = false;
   State state_ = State::kConnecting;
-  std::string remote_;
-  std::function<void(const std::string&)> on_message_;
-  std::function<void(int, const std::string&)> on_close_;
 };
 
 }  // namespace net::detail

@@ -23,9 +23,10 @@ SimWsSession::SimWsSession(core::Clock& clock, SimNetwork& net, Role role, std::
     : clock_(clock),
       net_(net),
       role_(role),
-      remote_(std::move(remote)),
       parser_(role == Role::kServer, message_bytes_max),
-      message_max_(message_bytes_max) {}
+      message_max_(message_bytes_max) {
+  remote_ = std::move(remote);
+}
 
 void SimWsSession::start(ConnId conn) {
   if (state_ != State::kConnecting) return;

@@ -32,7 +32,7 @@ using core::WsFrame;
 using core::WsFrameParser;
 using core::WsOpcode;
 
-class SimWsSession final : public core::WsSession,
+class SimWsSession final : public core::WsSessionBase,
                            public std::enable_shared_from_this<SimWsSession> {
  public:
   enum class Role { kClient, kServer };
@@ -61,13 +61,6 @@ class SimWsSession final : public core::WsSession,
 
   core::Status send_text(std::string text) override;
   void close(int code, std::string reason) override;
-  void on_message(std::function<void(const std::string&)> fn) override {
-    on_message_ = std::move(fn);
-  }
-  void on_close(std::function<void(int, const std::string&)> fn) override {
-    on_close_ = std::move(fn);
-  }
-  std::string remote() const override { return remote_; }
   bool is_open() const override { return state_ == State::kOpen; }
 
  private:
@@ -86,7 +79,6 @@ class SimWsSession final : public core::WsSession,
   core::Clock& clock_;
   SimNetwork& net_;
   Role role_;
-  std::string remote_;
   WsFrameParser parser_;
   std::size_t message_max_;
   ConnId conn_ = 0;
@@ -103,8 +95,6 @@ class SimWsSession final : public core::WsSession,
   std::int64_t next_ping_us_ = 0;
   core::TimerId keepalive_timer_ = 0;
   core::TimerId close_timer_ = 0;
-  std::function<void(const std::string&)> on_message_;
-  std::function<void(int, const std::string&)> on_close_;
 };
 
 }  // namespace sim::detail
