@@ -54,25 +54,13 @@ bool is_digit(char c) {
 }
 
 /// Reads a run of digits into `mantissa`; counts significant ones. Returns the run's length.
-/// Digits gather in 64 bits, 18 at a time, and join the 128-bit mantissa once per chunk:
-/// a 128-bit multiply per digit was most of the cost of parsing a price.
 std::size_t read_digits(std::string_view text, std::size_t& i, M& mantissa, int& significant) {
-  constexpr int kChunk = 18;
   const std::size_t start = i;
-  std::uint64_t chunk = 0;
-  int chunk_digits = 0;
   for (; i < text.size() && is_digit(text[i]); ++i) {
-    const auto digit = static_cast<std::uint64_t>(text[i] - '0');
-    if (mantissa != 0 || chunk != 0 || digit != 0) ++significant;
-    if (significant > Decimal::kMaxDigits) break;  // caller reports
-    chunk = chunk * 10 + digit;
-    if (++chunk_digits == kChunk) {
-      mantissa = mantissa * kPow10[kChunk] + static_cast<M>(chunk);
-      chunk = 0;
-      chunk_digits = 0;
-    }
+    if (mantissa != 0 || text[i] != '0') ++significant;
+    if (significant > Decimal::kMaxDigits) return i - start;  // caller reports
+    mantissa = mantissa * 10 + (text[i] - '0');
   }
-  if (chunk_digits > 0) mantissa = mantissa * kPow10[chunk_digits] + static_cast<M>(chunk);
   return i - start;
 }
 
@@ -97,8 +85,9 @@ Result<Decimal> Decimal::parse(std::string_view text) {
   // Prices and quantities as exchanges send them ("61837.63000000"): at most 18 digits, one
   // point, no exponent, so one pass in 64 bits. Anything else, errors included, takes the
   // general path below.
+  const bool negative = text.starts_with('-');
   if (text.size() <= 20) {
-    std::size_t i = text.starts_with('-') ? 1 : 0;
+    std::size_t i = negative ? 1 : 0;
     std::uint64_t digits_value = 0;
     int digits = 0;
     int places = -1;  // no point yet
@@ -116,12 +105,10 @@ Result<Decimal> Decimal::parse(std::string_view text) {
     }
     if (i == text.size() && digits > 0 && digits <= 18 && places != 0 && places <= kMaxScale) {
       const auto m = static_cast<M>(digits_value);
-      return Decimal(text.starts_with('-') ? -m : m, std::max(places, 0));
+      return Decimal(negative ? -m : m, std::max(places, 0));
     }
   }
-  std::size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++i;
+  std::size_t i = negative ? 1 : 0;
   M mantissa = 0;
   int significant = 0;
   int exponent = 0;

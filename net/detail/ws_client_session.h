@@ -23,7 +23,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -111,8 +110,8 @@ class WsClientSession final : public core::WsSessionBase,
   void close(int code, std::string reason) override {
     if (state_ == State::kClosed || close_sent_) return;
     if (state_ == State::kConnecting) return fail("closed by this side before open");
-    close_request_.emplace(code, std::move(reason));
-    queue_frame(core::WsOpcode::kClose, core::ws_close_payload(code, close_request_->second));
+    close_request_ = core::WsCloseInfo{code, std::move(reason)};
+    queue_frame(core::WsOpcode::kClose, core::ws_close_payload(code, close_request_->reason));
     close_sent_ = true;
     close_timer_.expires_after(kCloseTimeout);
     close_timer_.async_wait([weak = this->weak_from_this()](boost::beast::error_code ec) {
@@ -261,7 +260,7 @@ class WsClientSession final : public core::WsSessionBase,
   void on_close_frame(std::string_view payload, std::size_t size) {
     auto close = core::ws_parse_close(payload);
     if (!close) return fail_protocol("a close frame with a 1-byte payload", size);
-    if (payload.empty() && close_request_) std::tie(close->code, close->reason) = *close_request_;
+    if (payload.empty() && close_request_) close = close_request_;
     buffer_.consume(size);
     close_received_ = true;
     if (!close_sent_) {
@@ -359,7 +358,7 @@ class WsClientSession final : public core::WsSessionBase,
   bool writing_ = false;
   bool close_sent_ = false;
   bool close_received_ = false;
-  std::optional<std::pair<int, std::string>> close_request_;  // ours
+  std::optional<core::WsCloseInfo> close_request_;  // ours
   std::optional<core::WsCloseInfo> peer_close_;
   Clock::time_point last_heard_;
   State state_ = State::kConnecting;

@@ -88,7 +88,6 @@ class WsPump final : public core::WsSessionBase,
     if (state_ == State::kConnecting) return fail("closed by this side before open");
     close_request_ = websocket::close_reason(static_cast<websocket::close_code>(code),
                                              beast::string_view(reason.data(), reason.size()));
-    close_sent_ = true;
     ws_.async_close(*close_request_, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(ec.message());
       self->finish_with_reason();
@@ -137,7 +136,7 @@ class WsPump final : public core::WsSessionBase,
 
   void on_read(beast::error_code ec) {
     if (ec == websocket::error::closed) return finish_with_reason();
-    if (ec && close_sent_) return;  // our close handshake reports the end
+    if (ec && close_request_) return;  // our close handshake reports the end
     if (ec) return fail(ec.message());
     // One reused string per session: a fresh one per frame was an allocation per tick.
     const auto data = buffer_.data();
@@ -177,7 +176,6 @@ class WsPump final : public core::WsSessionBase,
   std::chrono::microseconds pong_timeout_{0};
   std::chrono::steady_clock::time_point last_pong_, next_ping_;
   bool ping_in_flight_ = false;
-  bool close_sent_ = false;
   State state_ = State::kConnecting;
 };
 

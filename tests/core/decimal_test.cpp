@@ -23,7 +23,7 @@ TEST_CASE("Decimal keeps every digit the exchange sent when printed back", "[dec
   }
   CHECK(d("43250.01000000").scale() == 8);
   CHECK(d("007.10").to_string() == "7.10");
-  // Digits are read 18 at a time: runs longer than a chunk, and leading zeros past one.
+  // Past the 64-bit fast path: long runs of digits, and leading zeros before them.
   CHECK(d("12345678901234567890123456789012345678").to_string() ==
         "12345678901234567890123456789012345678");
   CHECK(d("-0000000000000000000001234567890123456789012.345678901234567").to_string() ==
